@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Zenne's tests and demo run for real (socat ptys,
+# the Mosquitto broker as a peer, headless Chromium), or says exactly how to.
+# Usage: scripts/ensure-system-packages.sh PACKAGE...   (socat | mosquitto | chromium)
+set -euo pipefail
+
+declare -A probe=(
+  [socat]=/usr/bin/socat
+  [mosquitto]=/usr/sbin/mosquitto
+  [chromium]=/usr/bin/chromium
+)
+
+missing=()
+for pkg in "$@"; do
+  path="${probe[$pkg]:-}"
+  if [[ -z "$path" ]]; then echo "ensure-system-packages: unknown package '$pkg'" >&2; exit 2; fi
+  [[ -x "$path" ]] || missing+=("$pkg")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+if [[ "$(id -u)" -ne 0 ]]; then
+  echo "Missing system packages: ${missing[*]}" >&2
+  echo "Install them with:  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
+  exit 1
+fi
+
+echo "Installing system packages: ${missing[*]} (apt-get) ..."
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# policy-rc.d 101 keeps Debian's maintainer scripts from starting a system-wide
+# mosquitto on port 1883; Zenne starts its own brokers on the ports it chooses.
+policy=/usr/sbin/policy-rc.d
+created_policy=0
+if [[ ! -e $policy ]]; then printf '#!/bin/sh\nexit 101\n' > $policy; chmod +x $policy; created_policy=1; fi
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+[[ $created_policy -eq 1 ]] && rm -f $policy
+echo "Installed: ${missing[*]}"

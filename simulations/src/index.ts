@@ -1,0 +1,12 @@
+export { simErrors } from './errors.ts';
+export * from './devices/device.ts';
+export { virtualDeviceKinds, getVirtualDeviceKind } from './devices/registry.ts';
+export { createVirtualSds011, sds011Kind, type VirtualSds011Options } from './devices/sds011/virtual-sds011.ts';
+export { pms5003Kind } from './devices/pms5003/virtual-pms5003.ts';
+export { openSerialLink, closeSerialLink } from './devices/serial-link.ts';
+export { RecordedSeries, type PmSample, type PmValues } from './replay/recorded-series.ts';
+export { loadSensorCommunitySeries, parseSensorCommunityCsv } from './replay/sensor-community-csv.ts';
+export { createReplaySource, type ReplaySource } from './replay/replay-source.ts';
+export { createTimeShift, type ReplayPhase } from './replay/time-shift.ts';
+export { loadFleet, fleetSchema, BRUSSELS_DEMO_FLEET, type Fleet, type FleetDevice, type FleetGateway } from './fleet/fleet-schema.ts';
+export { startDemo, type DemoOptions, type DemoReporter, type RunningDemo } from './demo/start-demo.ts';
