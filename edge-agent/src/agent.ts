@@ -1,0 +1,132 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DurableBuffer } from './buffer/index.ts';
+import type { AgentConfig } from './config/index.ts';
+import { silentLogger, type Logger } from './logger.ts';
+import { createSource, type Source } from './sources/index.ts';
+import { STATUS_INTERVAL_MS, writeStatus, type AgentStatus } from './status/status-file.ts';
+import { MqttUplink } from './uplink/index.ts';
+
+export interface AgentDeps {
+  /** Defaults to a silent logger (the `run` command passes pino on stdout). */
+  logger?: Logger;
+}
+
+export interface Agent {
+  /**
+   * Opens the buffer, connects the uplink (in the background: an unreachable
+   * cloud is not an error, readings are buffered) and starts every source.
+   * Rejects when the buffer cannot be opened or a source's init() fails; what
+   * was opened is closed again.
+   */
+  start(): Promise<void>;
+  /**
+   * Stops the sources (their last frames reach the buffer), then the uplink
+   * (publishes `offline`, disconnects), writes a final status and closes the
+   * buffer. Idempotent.
+   */
+  stop(): Promise<void>;
+  /** The same snapshot that is written to status.json. */
+  status(): Promise<AgentStatus>;
+}
+
+/**
+ * The gateway daemon: sources → durable buffer → MQTT uplink, with
+ * `state_dir/status.json` rewritten every 2 s for `zenne-agent status`.
+ * Signals are the caller's business (the `run` command stops on SIGINT/SIGTERM).
+ */
+export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
+  const logger = deps.logger ?? silentLogger();
+  const log = logger.child({ gateway: config.gateway.id });
+  const startedAt = new Date();
+  let buffer: DurableBuffer | undefined;
+  let uplink: MqttUplink | undefined;
+  let sources: Source[] = [];
+  let state: AgentStatus['state'] = 'running';
+  let statusTimer: NodeJS.Timeout | undefined;
+  let statusWrite: Promise<void> = Promise.resolve();
+  let statusFailed = false;
+  let stopping: Promise<void> | undefined;
+
+  async function status(): Promise<AgentStatus> {
+    if (!buffer || !uplink) throw new Error('the agent is not started');
+    return {
+      v: 1,
+      pid: process.pid,
+      gateway: config.gateway.id,
+      config_file: config.file,
+      state,
+      started_at: startedAt.toISOString(),
+      updated_at: new Date().toISOString(),
+      sources: sources.map((s) => s.stats()),
+      buffer: { ...buffer.stats(), oldest_age_s: await buffer.oldestAge() },
+      uplink: uplink.stats(),
+    };
+  }
+
+  function saveStatus(): Promise<void> {
+    statusWrite = statusWrite
+      .then(async () => writeStatus(config.state_dir, await status()))
+      .then(
+        () => {
+          if (statusFailed) log.info('status file written again');
+          statusFailed = false;
+        },
+        (err: unknown) => {
+          if (!statusFailed) log.warn({ err: (err as Error).message, dir: config.state_dir }, 'status file not written');
+          statusFailed = true;
+        },
+      );
+    return statusWrite;
+  }
+
+  async function start(): Promise<void> {
+    await mkdir(config.state_dir, { recursive: true });
+    buffer = await DurableBuffer.open(join(config.state_dir, 'buffer'), { logger: log });
+    const opened = buffer;
+    try {
+      sources = config.sources.map((source) => createSource(source, { logger: log }));
+      for (const source of sources) await source.init();
+    } catch (err) {
+      await opened.close();
+      throw err;
+    }
+    uplink = new MqttUplink({
+      gateway: config.gateway.id,
+      cloud: config.cloud,
+      uplink: config.uplink,
+      buffer: opened,
+      logger: log,
+    });
+    uplink.start();
+    const sink = async (readings: Parameters<DurableBuffer['append']>[0]) => {
+      await opened.append(readings);
+    };
+    for (const source of sources) await source.start(sink);
+    await saveStatus();
+    statusTimer = setInterval(() => void saveStatus(), STATUS_INTERVAL_MS);
+    log.info({ sources: sources.map((s) => s.id), state_dir: config.state_dir, depth: opened.depth() }, 'agent started');
+  }
+
+  async function shutdown(): Promise<void> {
+    clearInterval(statusTimer);
+    if (!buffer || !uplink) return;
+    state = 'stopping';
+    log.info('agent stopping');
+    await Promise.all(sources.map((s) => s.stop()));
+    await uplink.stop();
+    state = 'stopped';
+    await saveStatus();
+    await buffer.close();
+    log.info({ depth: buffer.depth() }, 'agent stopped');
+  }
+
+  return {
+    start,
+    stop() {
+      stopping ??= shutdown();
+      return stopping;
+    },
+    status,
+  };
+}

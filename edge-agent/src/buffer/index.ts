@@ -1,0 +1,1 @@
+export { DurableBuffer, type BufferedRecord, type BufferOptions, type BufferStats } from './durable-buffer.ts';

@@ -1,0 +1,2 @@
+export { loadConfig, parseConfigText, type LoadedConfig } from './load-config.ts';
+export { agentConfigSchema, type AgentConfig, type AgentConfigFile, type UplinkConfig } from './schema.ts';

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { gatewayIdSchema, MAX_BATCH_READINGS } from '@zenne/device-profiles';
+import { sourceConfigSchema } from '../sources/index.ts';
+
+const MQTT_PROTOCOLS = ['mqtt:', 'mqtts:', 'tcp:', 'ssl:', 'ws:', 'wss:'];
+
+export const cloudConfigSchema = z
+  .strictObject({
+    mqtt_url: z.string().refine(
+      (value) => {
+        try {
+          return MQTT_PROTOCOLS.includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      },
+      { message: 'expected an MQTT URL' },
+    ),
+    /** Defaults to the gateway id (the cloud's broker expects exactly that). */
+    username: z.string().min(1).optional(),
+    password: z.string().min(1).optional(),
+    /** A file holding the password (first line); relative to the config file. */
+    password_file: z.string().min(1).optional(),
+  })
+  .refine((c) => (c.password === undefined) !== (c.password_file === undefined), {
+    message: 'set exactly one of password and password_file',
+    path: ['password'],
+  });
+
+export const uplinkConfigSchema = z.strictObject({
+  batch_max_readings: z.number().int().min(1).max(MAX_BATCH_READINGS).default(500),
+  batch_max_wait_ms: z.number().int().min(0).max(60_000).default(1000),
+  max_in_flight: z.number().int().min(1).max(64).default(4),
+  /** Longest wait between two connection attempts to the cloud. */
+  reconnect_max_ms: z.number().int().min(100).max(600_000).default(30_000),
+  /** How often the retained `online` status is refreshed. */
+  status_interval_ms: z.number().int().min(1000).max(600_000).default(10_000),
+});
+
+/**
+ * The agent's YAML config file (snake_case keys; paths relative to the file).
+ * Checks across sources and against bridges and profiles (unique ids and
+ * devices, known profile ...) are made by the loader, which can name the
+ * known values.
+ */
+export const agentConfigSchema = z.strictObject({
+  gateway: z.strictObject({ id: gatewayIdSchema }),
+  cloud: cloudConfigSchema,
+  state_dir: z.string().min(1),
+  uplink: uplinkConfigSchema.default(uplinkConfigSchema.parse({})),
+  sources: z.array(sourceConfigSchema).min(1),
+});
+
+export type AgentConfigFile = z.infer<typeof agentConfigSchema>;
+export type UplinkConfig = z.infer<typeof uplinkConfigSchema>;
+
+/**
+ * The config the agent runs with: the file's content with paths made
+ * absolute, the password read and the username defaulted.
+ */
+export type AgentConfig = Omit<AgentConfigFile, 'cloud'> & {
+  /** Absolute path of the file it was loaded from. */
+  file: string;
+  cloud: { mqtt_url: string; username: string; password: string };
+};

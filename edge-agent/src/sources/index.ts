@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import type { Source } from './source.ts';
+import type { SourceContext, SourceKind } from './source-kind.ts';
+import { serialSourceConfigSchema, serialSourceKind } from './serial/index.ts';
+
+/**
+ * Every source kind the agent can run. Add a kind here, and its config
+ * schema to the union below, to make it configurable.
+ */
+export const sourceKinds = [serialSourceKind] as const;
+
+export const sourceConfigSchema = z.discriminatedUnion('kind', [serialSourceConfigSchema]);
+export type SourceConfig = z.infer<typeof sourceConfigSchema>;
+
+export function findSourceKind(kind: string): SourceKind<SourceConfig> | undefined {
+  return sourceKinds.find((k) => k.kind === kind);
+}
+
+export function createSource(config: SourceConfig, context: SourceContext): Source {
+  const kind = findSourceKind(config.kind);
+  if (!kind) throw new Error(`no source kind ${config.kind} (the config schema should have refused it)`);
+  return kind.create(config, context);
+}
+
+export type { ReadingSink, Source, SourceState, SourceStats } from './source.ts';
+export { sourceStatsSchema } from './source.ts';
+export type { SourceContext, SourceKind } from './source-kind.ts';

@@ -1,0 +1,411 @@
+import { randomBytes } from 'node:crypto';
+import mqtt, { type MqttClient } from 'mqtt';
+import {
+  ackSchema,
+  MAX_BATCH_BYTES,
+  topics,
+  type Ack,
+  type GatewayStatus,
+  type Reading,
+  type UplinkBatch,
+} from '@zenne/device-profiles';
+import { createBackoff } from '../backoff.ts';
+import type { DurableBuffer } from '../buffer/index.ts';
+import type { UplinkConfig } from '../config/index.ts';
+import { agentErrors } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { emptyCounters, type UplinkState, type UplinkStats } from './uplink-stats.ts';
+
+// Room for the batch envelope (v, gateway, batch id, sent, historical) around the readings array.
+const ENVELOPE_RESERVE_BYTES = 1024;
+const RECONNECT_INITIAL_MS = 500;
+const STOP_TIMEOUT_MS = 2000;
+
+export interface UplinkOptions {
+  gateway: string;
+  cloud: { mqtt_url: string; username: string; password: string };
+  uplink: UplinkConfig;
+  buffer: DurableBuffer;
+  logger: Logger;
+  /** Prefix of batch ids; unique per process start by default. */
+  bootId?: string;
+}
+
+/** A batch sent and not yet acknowledged: buffer range [from, to) and its readings. */
+interface InFlightBatch {
+  id: string;
+  from: number;
+  to: number;
+  readings: Reading[];
+  historical: boolean;
+}
+
+function reason(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** MQTT 3.1.1 CONNACK return codes 4 and 5 (§3.2.2.3): bad credentials, not authorised. */
+function isAuthError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 4 || code === 5 || code === 134 || code === 135;
+}
+
+/**
+ * Sends the buffer to the cloud over MQTT (mqtt.js 5), in order, as
+ * UplinkBatch messages (QoS 1), with at most `max_in_flight` batches awaiting
+ * their Ack. A record leaves the buffer only when the Ack for its batch comes
+ * (readings the cloud rejects included: they can never succeed).
+ *
+ * The status topic carries a retained `online` status, refreshed every
+ * `status_interval_ms`; the last will turns it to `offline` when the
+ * connection dies, and stop() publishes `offline` itself.
+ *
+ * Connection loss: sending stops, the buffer keeps filling; every attempt uses
+ * a fresh client (clean session) after a backoff, and on reconnect every
+ * unacknowledged batch is sent again, in order, before anything new (the
+ * cloud drops duplicates on device + seq).
+ *
+ * Lifecycle: start() once; stop() publishes `offline`, disconnects and
+ * resolves; acks arriving after stop() are not applied.
+ */
+export class MqttUplink {
+  private readonly log: Logger;
+  private readonly bootId: string;
+  private readonly backoff;
+  private client: MqttClient | undefined;
+  private state: UplinkState = 'offline';
+  private readonly counters = emptyCounters();
+  private connectedSince: Date | null = null;
+  private lastAckAt: Date | null = null;
+  private lastError: string | null = null;
+  // Map(batch id -> batch), in send order.
+  private readonly inFlight = new Map<string, InFlightBatch>();
+  private batchNumber = 0;
+  /** Next buffer index to put in a batch. */
+  private nextRead: number;
+  /** Records from this index on were appended after the current connection came up (live, not backfill). */
+  private liveFrom = 0;
+  private pumping = false;
+  private readFailing = false;
+  private pumpAgain = false;
+  /** When the pump first saw a batch that is not full; it is sent anyway `batch_max_wait_ms` later. */
+  private waitingSince: number | undefined;
+  private batchTimer: NodeJS.Timeout | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private statusTimer: NodeJS.Timeout | undefined;
+  private unsubscribeBuffer: (() => void) | undefined;
+  private outage: 'unreachable' | 'auth' | undefined;
+  private stopping = false;
+  private readonly startedAt = Date.now();
+
+  constructor(private readonly options: UplinkOptions) {
+    this.log = options.logger.child({ component: 'uplink' });
+    this.bootId = options.bootId ?? `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+    this.backoff = createBackoff({ initialMs: RECONNECT_INITIAL_MS, maxMs: options.uplink.reconnect_max_ms });
+    this.nextRead = options.buffer.firstUnacked();
+  }
+
+  start(): void {
+    this.unsubscribeBuffer = this.options.buffer.onAppended(() => this.pump());
+    this.statusTimer = setInterval(() => this.publishStatus(), this.options.uplink.status_interval_ms);
+    this.connect();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.unsubscribeBuffer?.();
+    clearInterval(this.statusTimer);
+    clearTimeout(this.reconnectTimer);
+    clearTimeout(this.batchTimer);
+    const client = this.client;
+    this.client = undefined;
+    if (client?.connected) {
+      const offline = client
+        .publishAsync(topics.status(this.options.gateway), this.statusPayload('offline'), { qos: 1, retain: true })
+        .then(() => client.endAsync());
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([offline.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, STOP_TIMEOUT_MS)))]);
+      clearTimeout(timer);
+    }
+    // Already ended above unless the broker did not answer in time.
+    await client?.endAsync(true).catch(() => undefined);
+    this.state = 'stopped';
+  }
+
+  stats(): UplinkStats {
+    return {
+      state: this.state,
+      url: this.options.cloud.mqtt_url,
+      connected_since: this.connectedSince?.toISOString() ?? null,
+      last_ack_at: this.lastAckAt?.toISOString() ?? null,
+      last_error: this.lastError,
+      in_flight: this.inFlight.size,
+      counters: structuredClone(this.counters),
+    };
+  }
+
+  private connect(): void {
+    const { gateway, cloud } = this.options;
+    this.state = 'connecting';
+    const client = mqtt.connect(cloud.mqtt_url, {
+      clientId: gateway,
+      username: cloud.username,
+      password: cloud.password,
+      clean: true,
+      // Reconnection is ours: a fresh client per attempt, after our backoff.
+      reconnectPeriod: 0,
+      connectTimeout: 10_000,
+      keepalive: 30,
+      will: { topic: topics.status(gateway), payload: Buffer.from(this.statusPayload('offline')), qos: 1, retain: true },
+    });
+    this.client = client;
+    client.on('connect', () => void this.onConnect(client));
+    client.on('message', (topic, payload) => {
+      if (this.client === client && topic === topics.ack(gateway)) this.onAck(topic, payload);
+    });
+    client.on('error', (err) => this.onError(err));
+    client.on('close', () => this.onClose(client));
+  }
+
+  private async onConnect(client: MqttClient): Promise<void> {
+    try {
+      await client.subscribeAsync(topics.ack(this.options.gateway), { qos: 1 });
+    } catch (err) {
+      this.onError(err);
+      client.end(true);
+      return;
+    }
+    if (this.client !== client) return;
+    this.backoff.reset();
+    this.state = 'connected';
+    this.connectedSince = new Date();
+    this.counters.connects += 1;
+    this.lastError = null;
+    this.liveFrom = this.options.buffer.nextIndex;
+    if (this.outage) this.log.info({ url: this.options.cloud.mqtt_url, in_flight: this.inFlight.size }, 'cloud connection recovered');
+    else this.log.info({ url: this.options.cloud.mqtt_url, depth: this.options.buffer.depth() }, 'cloud connected');
+    this.outage = undefined;
+    this.publishStatus();
+    for (const batch of this.inFlight.values()) {
+      this.counters.batches_resent += 1;
+      this.send(batch);
+    }
+    this.pump();
+  }
+
+  private onError(err: unknown): void {
+    if (this.stopping) return;
+    const auth = isAuthError(err);
+    const details = { url: this.options.cloud.mqtt_url, gateway: this.options.gateway, reason: reason(err) };
+    const error = auth ? agentErrors.CLOUD_AUTH(details, { cause: err }) : agentErrors.CLOUD_UNAVAILABLE(details, { cause: err });
+    this.lastError = error.message;
+    const kind = auth ? 'auth' : 'unreachable';
+    if (this.outage !== kind) {
+      this.outage = kind;
+      this.log.warn({ code: error.code, hint: error.hint, depth: this.options.buffer.depth() }, error.message);
+    } else {
+      this.log.debug({ code: error.code }, error.message);
+    }
+  }
+
+  private onClose(client: MqttClient): void {
+    if (this.client !== client) return;
+    this.client = undefined;
+    client.end(true);
+    if (this.stopping) return;
+    if (this.state === 'connected') {
+      this.connectedSince = null;
+      this.onError(new Error('connection lost'));
+    } else if (!this.outage) {
+      this.onError(new Error('connection closed before it was accepted'));
+    }
+    this.state = 'offline';
+    const delay = this.backoff.next();
+    this.reconnectTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  private statusPayload(state: GatewayStatus['state'], oldestAge?: number | null): string {
+    const status: GatewayStatus = { v: 1, gateway: this.options.gateway, state, ts: new Date().toISOString() };
+    if (state === 'online') {
+      status.uptime_s = Math.round((Date.now() - this.startedAt) / 1000);
+      status.buffer_depth = this.options.buffer.depth();
+      status.buffer_oldest_age_s = oldestAge ?? null;
+      status.readings_sent = this.counters.readings_sent;
+    }
+    return JSON.stringify(status);
+  }
+
+  private publishStatus(): void {
+    if (!this.client || this.state !== 'connected') return;
+    void this.options.buffer
+      .oldestAge()
+      .catch(() => null)
+      .then((age) => {
+        const client = this.client;
+        if (!client || this.state !== 'connected') return;
+        client.publish(topics.status(this.options.gateway), this.statusPayload('online', age), { qos: 1, retain: true }, (err) => {
+          if (err) this.log.debug({ err: reason(err) }, 'status not published');
+        });
+      });
+  }
+
+  /** Fills the in-flight window from the buffer; re-entrant calls are folded into one more round. */
+  private pump(): void {
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    void this.fill()
+      .then(
+        () => {
+          if (this.readFailing) this.log.info('reading the buffer works again');
+          this.readFailing = false;
+        },
+        (err: unknown) => {
+          this.lastError = `reading the buffer failed: ${reason(err)}`;
+          if (!this.readFailing) this.log.error({ err: reason(err) }, 'reading the buffer failed');
+          this.readFailing = true;
+        },
+      )
+      .finally(() => {
+        this.pumping = false;
+        if (this.pumpAgain) {
+          this.pumpAgain = false;
+          this.pump();
+        }
+      });
+  }
+
+  private async fill(): Promise<void> {
+    const { uplink, buffer } = this.options;
+    while (this.state === 'connected' && !this.stopping && this.inFlight.size < uplink.max_in_flight) {
+      const records = await buffer.read(this.nextRead, {
+        maxRecords: uplink.batch_max_readings,
+        // One comma between readings in the JSON array, plus the envelope.
+        maxBytes: MAX_BATCH_BYTES - ENVELOPE_RESERVE_BYTES - uplink.batch_max_readings,
+      });
+      if (records.length === 0) return;
+      const last = records.at(-1)!;
+      // Full: as many readings as allowed, or more are waiting behind the ones that fit.
+      const full = records.length >= uplink.batch_max_readings || last.index + 1 < buffer.nextIndex;
+      if (!full) {
+        const now = Date.now();
+        this.waitingSince ??= now;
+        const due = this.waitingSince + uplink.batch_max_wait_ms;
+        if (now < due) {
+          if (!this.batchTimer) {
+            this.batchTimer = setTimeout(() => {
+              this.batchTimer = undefined;
+              this.pump();
+            }, due - now);
+          }
+          return;
+        }
+      }
+      this.waitingSince = undefined;
+      clearTimeout(this.batchTimer);
+      this.batchTimer = undefined;
+      const batch: InFlightBatch = {
+        id: `${this.bootId}-${++this.batchNumber}`,
+        from: records[0]!.index,
+        to: last.index + 1,
+        readings: records.map((r) => r.reading),
+        historical: records[0]!.index < this.liveFrom,
+      };
+      this.nextRead = batch.to;
+      this.inFlight.set(batch.id, batch);
+      this.counters.batches_sent += 1;
+      this.counters.readings_sent += batch.readings.length;
+      this.send(batch);
+    }
+  }
+
+  private send(batch: InFlightBatch): void {
+    const client = this.client;
+    if (!client || this.state !== 'connected') return;
+    const message: UplinkBatch = {
+      v: 1,
+      gateway: this.options.gateway,
+      batch: batch.id,
+      sent: new Date().toISOString(),
+      ...(batch.historical ? { historical: true } : {}),
+      readings: batch.readings,
+    };
+    client.publish(topics.readings(this.options.gateway), JSON.stringify(message), { qos: 1 }, (err) => {
+      // The batch stays in flight: it is sent again after the reconnect.
+      if (err) this.log.debug({ batch: batch.id, err: reason(err) }, 'batch not delivered to the broker');
+    });
+    this.log.debug({ batch: batch.id, readings: batch.readings.length, historical: batch.historical }, 'batch sent');
+  }
+
+  private onAck(topic: string, payload: Buffer): void {
+    let ack: Ack;
+    try {
+      ack = ackSchema.parse(JSON.parse(payload.toString('utf8')));
+    } catch (err) {
+      this.counters.acks_invalid += 1;
+      const error = agentErrors.ACK_INVALID({ topic, reason: reason(err).slice(0, 300) });
+      this.lastError = error.message;
+      this.log.warn({ code: error.code, hint: error.hint }, error.message);
+      return;
+    }
+    const batch = this.inFlight.get(ack.batch);
+    if (!batch) {
+      this.counters.acks_unknown += 1;
+      this.log.debug({ batch: ack.batch }, 'ack for a batch not in flight');
+      return;
+    }
+    this.inFlight.delete(ack.batch);
+    this.lastAckAt = new Date();
+    if (ack.error) {
+      this.counters.batches_refused += 1;
+      const error = agentErrors.BATCH_REFUSED({ batch: batch.id, count: batch.readings.length, ...ack.error });
+      this.lastError = error.message;
+      this.log.error({ code: error.code, hint: error.hint }, error.message);
+    } else {
+      this.counters.batches_acked += 1;
+      this.counters.readings_stored += ack.stored;
+      this.counters.readings_duplicate += ack.duplicates;
+      this.recordRejections(ack, batch);
+      if (ack.stored + ack.duplicates + ack.rejected.length !== batch.readings.length) {
+        this.log.warn(
+          { batch: batch.id, readings: batch.readings.length, stored: ack.stored, duplicates: ack.duplicates, rejected: ack.rejected.length },
+          'ack does not account for every reading of the batch',
+        );
+      }
+    }
+    this.options.buffer
+      .ack(batch.from, batch.to)
+      .catch((err: unknown) => this.log.error({ err: reason(err), batch: batch.id }, 'buffer ack failed'))
+      .finally(() => this.pump());
+  }
+
+  private recordRejections(ack: Ack, batch: InFlightBatch): void {
+    if (ack.rejected.length === 0) return;
+    this.counters.readings_rejected += ack.rejected.length;
+    for (const rejection of ack.rejected) {
+      this.counters.rejected_by_code[rejection.code] = (this.counters.rejected_by_code[rejection.code] ?? 0) + 1;
+    }
+    const first = ack.rejected[0]!;
+    const reading = batch.readings[first.index];
+    const error = agentErrors.READING_REJECTED({
+      device: first.device ?? reading?.device,
+      seq: first.seq ?? reading?.seq,
+      code: first.code,
+      reason: first.reason,
+    });
+    this.lastError = error.message;
+    this.log.warn(
+      {
+        code: error.code,
+        hint: error.hint,
+        batch: batch.id,
+        rejected: ack.rejected.length,
+        reasons: ack.rejected.slice(0, 10).map((r) => ({ device: r.device, seq: r.seq, code: r.code, reason: r.reason })),
+      },
+      error.message,
+    );
+  }
+}
