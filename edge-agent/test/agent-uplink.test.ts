@@ -14,7 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createNormaliser, gatewayStatusSchema, getProfile, topics, type Reading } from '@zenne/device-profiles';
 import { getBridge } from '@zenne/firmware-bridges';
 import { loadCases, type BridgeCase } from '@zenne/firmware-bridges/testing/cases';
-import { openPtyPair, type PtyPair } from '@zenne/firmware-bridges/testing/pty-pair';
+import { openPtyPair, type PtyPair } from '@zenne/firmware-bridges/pty';
 import { statusCommand } from '../src/cli/commands/status.ts';
 import { startAgentProcess, until, waitForStatus, type AgentProcess } from './helpers/agent-process.ts';
 import { invokeCommand } from './helpers/invoke-command.ts';

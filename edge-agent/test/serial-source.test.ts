@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createNormaliser, getProfile, type ReadingDraft } from '@zenne/device-profiles';
 import { loadCases, type BridgeCase } from '@zenne/firmware-bridges/testing/cases';
-import { openPtyPair, type PtyPair } from '@zenne/firmware-bridges/testing/pty-pair';
+import { openPtyPair, type PtyPair } from '@zenne/firmware-bridges/pty';
 import { silentLogger, type Logger } from '../src/logger.ts';
 import { SerialSource, type SerialSourceConfig } from '../src/sources/serial/index.ts';
 import type { Source } from '../src/sources/index.ts';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bridgeErrors } from '../src/errors.ts';
-import { openPtyPair } from '../src/testing/pty-pair.ts';
+import { openPtyPair } from '../src/pty/pty-pair.ts';
 
 describe('openPtyPair', () => {
   it('links two ptys that carry bytes, and removes everything on close', async () => {

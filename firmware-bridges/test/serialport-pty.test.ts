@@ -4,7 +4,7 @@ import { SerialPortStream } from '@serialport/stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bridges, type Bridge } from '../src/index.ts';
 import { collect, loadCases, randomChunks, type BridgeCase } from '../src/testing/cases.ts';
-import { openPtyPair, type PtyPair } from '../src/testing/pty-pair.ts';
+import { openPtyPair, type PtyPair } from '../src/pty/pty-pair.ts';
 
 const ARRIVAL_GUARD_MS = 15_000;
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCases } from '@zenne/firmware-bridges/testing/cases';
-import { openPtyPair, type PtyPair } from '@zenne/firmware-bridges/testing/pty-pair';
+import { openPtyPair, type PtyPair } from '@zenne/firmware-bridges/pty';
 import { startCloudProcess, type CloudProcess } from '../support/cloud-process.ts';
 import { readAgentStatus, startAgentProcess, waitFor, type AgentProcess } from '../support/agent-process.ts';
 import { writeAgentConfig, writeSeed, type FixtureDevice } from '../support/fleet-fixture.ts';

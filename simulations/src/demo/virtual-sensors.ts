@@ -2,7 +2,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SerialPortStream } from '@serialport/stream';
 import { getBridge } from '@zenne/firmware-bridges';
-import { openPtyPair, type PtyPair } from '@zenne/firmware-bridges/testing/pty-pair';
+import { openPtyPair, type PtyPair } from '@zenne/firmware-bridges/pty';
 import type { FaultInjection, VirtualDevice } from '../devices/device.ts';
 import { getVirtualDeviceKind } from '../devices/registry.ts';
 import { closeSerialLink, openSerialLink } from '../devices/serial-link.ts';

@@ -1,5 +1,5 @@
 import { Duplex } from 'node:stream';
-import { openPtyPair } from '@zenne/firmware-bridges/testing/pty-pair';
+import { openPtyPair } from '@zenne/firmware-bridges/pty';
 import { closeSerialLink, openSerialLink } from '../../src/devices/serial-link.ts';
 
 /** Two connected byte streams: what the device writes, the host reads, and back. */
