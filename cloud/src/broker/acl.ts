@@ -1,0 +1,21 @@
+import { parseGatewayTopic, type GatewayTopicKind } from '@zenne/device-profiles';
+
+// docs/architecture.md "MQTT": what a gateway may do under its own prefix.
+const PUBLISHABLE: ReadonlySet<GatewayTopicKind> = new Set(['readings', 'status', 'events', 'config/reported']);
+const SUBSCRIBABLE: ReadonlySet<GatewayTopicKind> = new Set(['ack', 'config/desired']);
+
+/** True when `gateway` may publish on `topic`: its own readings, status, events or config/reported. */
+export function mayPublish(gateway: string, topic: string): boolean {
+  const t = parseGatewayTopic(topic);
+  return t !== null && t.gateway === gateway && PUBLISHABLE.has(t.kind);
+}
+
+/**
+ * True when `gateway` may subscribe to `filter`. Only the two exact topics
+ * are allowed: a wildcard filter (`zenne/v1/gw/+/ack`) could match another
+ * gateway's topics, and parseGatewayTopic refuses `+` and `#` in the id.
+ */
+export function maySubscribe(gateway: string, filter: string): boolean {
+  const t = parseGatewayTopic(filter);
+  return t !== null && t.gateway === gateway && SUBSCRIBABLE.has(t.kind);
+}

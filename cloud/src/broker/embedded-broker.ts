@@ -1,0 +1,250 @@
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { Aedes, type AedesPublishPacket, type AuthenticateError, type Client } from 'aedes';
+import { MAX_BATCH_BYTES } from '@zenne/device-profiles';
+import { brokerErrors, cloudErrors } from '../errors.ts';
+import type { Registry } from '../registry/registry.ts';
+import type { Logger } from '../shared/logger.ts';
+import { LogOnce } from '../shared/log-once.ts';
+import { Tally } from '../shared/tally.ts';
+import { mayPublish, maySubscribe } from './acl.ts';
+import { createGatewayAuthenticator, type AuthRefusal } from './gateway-auth.ts';
+import { guardPacketSize } from './packet-size-guard.ts';
+import type { BrokerStats, CloudBroker, MessageHandler } from './broker.ts';
+
+export interface EmbeddedBrokerOptions {
+  registry: Registry;
+  logger: Logger;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /**
+   * Largest accepted MQTT packet. Above MAX_BATCH_BYTES so that a slightly
+   * oversized batch still reaches ingest and gets an `oversized_batch` ack;
+   * anything larger closes the connection before it is buffered whole.
+   */
+  maxPacketBytes?: number;
+  authCacheTtlMs?: number;
+}
+
+const AUTH_REFUSALS: readonly AuthRefusal[] = ['missing_credentials', 'unknown_gateway', 'bad_password'];
+
+// CONNACK return codes, MQTT 3.1.1 §3.2.2.3 (Table 3.1).
+const SERVER_UNAVAILABLE = 3;
+const BAD_USERNAME_OR_PASSWORD = 4;
+const NOT_AUTHORIZED = 5;
+
+interface GatewayCounters {
+  auth_refused: number;
+  publish_denied: number;
+  subscribe_denied: number;
+}
+
+class EmbeddedBroker implements CloudBroker {
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  /** Which gateway each authenticated client is; set in authenticate. */
+  private readonly gatewayOf = new WeakMap<Client, string>();
+  /** Map(gateway id -> its connected clients). */
+  private readonly clientsOf = new Map<string, Set<Client>>();
+  private readonly authRefusals = new Tally(AUTH_REFUSALS);
+  private readonly perGateway = new Map<string, GatewayCounters>();
+  private readonly logOnce = new LogOnce();
+  private connections = 0;
+  private publishDenied = 0;
+  private subscribeDenied = 0;
+  private oversizedPackets = 0;
+  private address: AddressInfo | undefined;
+  private serverClosed: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly aedes: Aedes,
+    private readonly options: Required<Pick<EmbeddedBrokerOptions, 'host' | 'port' | 'maxPacketBytes'>> & EmbeddedBrokerOptions,
+  ) {
+    const authenticate = createGatewayAuthenticator(options.registry, { cacheTtlMs: options.authCacheTtlMs });
+    aedes.authenticate = (client, username, password, done) => {
+      authenticate(username, password).then(
+        (refusal) => {
+          if (refusal === null) {
+            this.gatewayOf.set(client, username!);
+            return done(null, true);
+          }
+          this.authRefusals.add(refusal);
+          // Only registered gateways get a per-gateway entry: usernames are attacker-chosen.
+          if (refusal === 'bad_password') this.gatewayCounters(username!).auth_refused++;
+          this.warnOnce(`auth:${username}:${refusal}`, brokerErrors.AUTH_FAILED({ username: username ?? '', reason: refusal }), {
+            client: client.id,
+          });
+          const err = new Error(refusal) as AuthenticateError;
+          err.returnCode = refusal === 'missing_credentials' ? NOT_AUTHORIZED : BAD_USERNAME_OR_PASSWORD;
+          done(err, false);
+        },
+        (err: unknown) => done(Object.assign(new Error(String(err)), { returnCode: SERVER_UNAVAILABLE }) as AuthenticateError, false),
+      );
+    };
+
+    // MQTT 3.1.1 has no negative PUBACK: a refused publish can only be
+    // dropped, and aedes then closes the connection (MQTT-3.3.5-2). The
+    // gateway sees a disconnect and gets no ack, so its buffer keeps the data.
+    aedes.authorizePublish = (client, packet, done) => {
+      const gateway = client ? this.gatewayOf.get(client) : undefined;
+      if (gateway === undefined || !mayPublish(gateway, packet.topic)) {
+        this.publishDenied++;
+        if (gateway !== undefined) this.gatewayCounters(gateway).publish_denied++;
+        const err = brokerErrors.PUBLISH_DENIED({ gateway: gateway ?? '(unknown)', topic: packet.topic });
+        this.warnOnce(`pub:${gateway}:${packet.topic}`, err, { client: client?.id });
+        return done(err);
+      }
+      // Only status is retained (its last value is the gateway's state); a
+      // retained batch would be replayed to every new subscriber.
+      if (!packet.topic.endsWith('/status')) packet.retain = false;
+      done(null);
+    };
+
+    aedes.authorizeSubscribe = (client, sub, done) => {
+      const gateway = this.gatewayOf.get(client);
+      if (gateway === undefined || !maySubscribe(gateway, sub.topic)) {
+        this.subscribeDenied++;
+        if (gateway !== undefined) this.gatewayCounters(gateway).subscribe_denied++;
+        this.warnOnce(`sub:${gateway}:${sub.topic}`, brokerErrors.SUBSCRIBE_DENIED({ gateway: gateway ?? '(unknown)', topic: sub.topic }), {
+          client: client.id,
+        });
+        // A null subscription is refused with SUBACK 0x80 (MQTT-3.9.3) and the connection stays up.
+        return done(null, null);
+      }
+      done(null, sub);
+    };
+
+    aedes.on('clientReady', (client) => {
+      const gateway = this.gatewayOf.get(client);
+      if (gateway === undefined) return;
+      const clients = this.clientsOf.get(gateway) ?? new Set<Client>();
+      clients.add(client);
+      this.clientsOf.set(gateway, clients);
+    });
+    aedes.on('clientDisconnect', (client) => {
+      const gateway = this.gatewayOf.get(client);
+      const clients = gateway === undefined ? undefined : this.clientsOf.get(gateway);
+      clients?.delete(client);
+      if (clients?.size === 0) this.clientsOf.delete(gateway!);
+    });
+    aedes.on('clientError', (client, err) => {
+      options.logger.debug({ client: client.id, err: err.message }, 'mqtt client error');
+    });
+  }
+
+  get url(): string {
+    if (!this.address) throw new Error('broker not started');
+    const { address, family } = this.address;
+    // A wildcard listen address is not something to connect to; clients on this machine use loopback.
+    const local = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address;
+    const host = family === 'IPv6' ? `[${local}]` : local;
+    return `mqtt://${host}:${this.address.port}`;
+  }
+
+  private gatewayCounters(gateway: string): GatewayCounters {
+    let c = this.perGateway.get(gateway);
+    if (!c) {
+      c = { auth_refused: 0, publish_denied: 0, subscribe_denied: 0 };
+      this.perGateway.set(gateway, c);
+    }
+    return c;
+  }
+
+  private warnOnce(key: string, err: Error & { code?: string }, fields: Record<string, unknown>): void {
+    // One line per distinct refusal; a misconfigured agent retrying every second must not flood the log.
+    if (!this.logOnce.first(key)) return;
+    this.options.logger.warn({ ...fields, code: err.code }, err.message);
+  }
+
+  async start(): Promise<void> {
+    const { host, port, maxPacketBytes, logger } = this.options;
+    const server = createServer((socket) => {
+      this.connections++;
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+      const guarded = guardPacketSize(socket, maxPacketBytes, (bytes) => {
+        this.oversizedPackets++;
+        const err = brokerErrors.PACKET_TOO_LARGE({ bytes, limit: maxPacketBytes, remote: socket.remoteAddress });
+        logger.warn({ code: err.code }, err.message);
+      });
+      this.aedes.handle(guarded);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err) =>
+        reject(cloudErrors.LISTEN_FAILED({ what: 'MQTT', host, port, reason: err.message }, { cause: err })),
+      );
+      server.listen(port, host, () => resolve());
+    });
+    this.server = server;
+    this.address = server.address() as AddressInfo;
+  }
+
+  subscribe(topicFilter: string, handler: MessageHandler): Promise<void> {
+    return new Promise((resolve) => {
+      this.aedes.subscribe(
+        topicFilter,
+        (packet: AedesPublishPacket, cb: () => void) => {
+          handler(packet.topic, packet.payload as Buffer);
+          cb();
+        },
+        resolve,
+      );
+    });
+  }
+
+  publish(topic: string, payload: string, qos: 0 | 1): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.aedes.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos, retain: false, dup: false }, (err) =>
+        err ? reject(err) : resolve(),
+      );
+    });
+  }
+
+  disconnectGateway(gateway: string): void {
+    for (const client of this.clientsOf.get(gateway) ?? []) client.close();
+  }
+
+  async stopAccepting(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    // Resolves once the connected gateways are gone too, which close() brings about.
+    this.serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  async close(): Promise<void> {
+    await this.stopAccepting();
+    await new Promise<void>((resolve) => this.aedes.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    await this.serverClosed;
+  }
+
+  stats(): BrokerStats {
+    return {
+      connections: this.connections,
+      connected: this.aedes.connectedClients,
+      auth_refused: this.authRefusals.total,
+      auth_refused_by_reason: this.authRefusals.toJSON(),
+      publish_denied: this.publishDenied,
+      subscribe_denied: this.subscribeDenied,
+      oversized_packets: this.oversizedPackets,
+      per_gateway: Object.fromEntries(this.perGateway),
+    };
+  }
+}
+
+/**
+ * The embedded aedes broker with per-gateway authentication and ACL.
+ * Lifecycle: resolves unstarted; `start()` listens on TCP; `stopAccepting()`
+ * refuses new connections; `close()` disconnects every client and releases
+ * the port.
+ */
+export async function embeddedBroker(options: EmbeddedBrokerOptions): Promise<CloudBroker> {
+  const aedes = await Aedes.createBroker();
+  return new EmbeddedBroker(aedes, {
+    ...options,
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 1883,
+    maxPacketBytes: options.maxPacketBytes ?? MAX_BATCH_BYTES + 64 * 1024,
+  });
+}

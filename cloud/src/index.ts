@@ -1,0 +1,14 @@
+export { createCloud, DEFAULT_VIEWER_DIR, type Cloud, type CloudOptions } from './cloud.ts';
+export type { CloudStats } from './api/api-context.ts';
+export type { BrokerStats, CloudBroker, MessageHandler } from './broker/broker.ts';
+export { embeddedBroker, type EmbeddedBrokerOptions } from './broker/embedded-broker.ts';
+export type { IngestStats, RejectionReason } from './ingest/ingest-stats.ts';
+export { REJECTION_REASONS } from './ingest/ingest-stats.ts';
+export { LiveBus } from './ingest/live-bus.ts';
+export * from './registry/registry.ts';
+export { duckdbRegistry, duckdbRegistryFile } from './registry/duckdb/duckdb-registry.ts';
+export { readSeedFile, seedFromFile } from './registry/seed-file.ts';
+export { hashSecret, verifySecret } from './registry/secret-hash.ts';
+export type * from './stores/store.ts';
+export { duckdbStore, duckdbStoreFile } from './stores/duckdb/duckdb-store.ts';
+export * from './errors.ts';

@@ -1,0 +1,45 @@
+import { gatewayStatusSchema, parseGatewayTopic, topics, type GatewayStatus } from '@zenne/device-profiles';
+import type { CloudBroker } from '../broker/broker.ts';
+
+export interface GatewayStatusStats {
+  /** Last valid status per gateway (retained by the gateway; its last will says `offline`). */
+  gateways: Record<string, GatewayStatus>;
+  /** Status messages that were not JSON or broke gatewayStatusSchema, or named another gateway. */
+  invalid: number;
+}
+
+/**
+ * Keeps the last status each gateway published on `zenne/v1/gw/{gw}/status`,
+ * for `/api/v1/stats`. Lifecycle: `start()` subscribes; nothing to stop (the
+ * broker's close ends the subscription).
+ */
+export class GatewayStatusBoard {
+  // Map(gateway id -> its last valid status); only authenticated gateways can publish here.
+  private readonly last = new Map<string, GatewayStatus>();
+  private invalid = 0;
+
+  constructor(private readonly broker: CloudBroker) {}
+
+  async start(): Promise<void> {
+    await this.broker.subscribe(topics.status('+'), (topic, payload) => this.receive(topic, payload));
+  }
+
+  private receive(topic: string, payload: Buffer): void {
+    const gateway = parseGatewayTopic(topic)?.gateway;
+    let parsed: ReturnType<typeof gatewayStatusSchema.safeParse> | undefined;
+    try {
+      parsed = gatewayStatusSchema.safeParse(JSON.parse(payload.toString('utf8')));
+    } catch {
+      parsed = undefined;
+    }
+    if (!gateway || !parsed?.success || parsed.data.gateway !== gateway) {
+      this.invalid++;
+      return;
+    }
+    this.last.set(gateway, parsed.data);
+  }
+
+  stats(): GatewayStatusStats {
+    return { gateways: Object.fromEntries(this.last), invalid: this.invalid };
+  }
+}
