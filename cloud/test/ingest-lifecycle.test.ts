@@ -16,6 +16,7 @@ async function flakyStore() {
     writeBatch: (rs) => (control.failing ? Promise.reject(new Error('disk full')) : inner.writeBatch(rs)),
     latest: (f) => inner.latest(f),
     history: (q) => inner.history(q),
+    list: (q) => inner.list(q),
     count: (f) => inner.count(f),
     close: () => inner.close(),
   };
