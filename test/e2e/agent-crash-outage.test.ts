@@ -104,7 +104,8 @@ describe('agent crash during a cloud outage', () => {
     for (const quantity of ['pm2_5', 'pm10'] as const) {
       const res = await fetch(`${cloud.httpUrl}/api/v1/readings?device=aq-crash-01&quantity=${quantity}&limit=1000`);
       const { readings } = (await res.json()) as { readings: Array<{ value: number; seq: number }> };
-      expect(readings.map((r) => r.value), quantity).toEqual(frames.map((f) => f[quantity]));
+      // The SDS011 sends tenths of µg/m³ (protocol V1.3 §3.1), so a frame encodes the value to 0.1.
+      expect(readings.map((r) => r.value), quantity).toEqual(frames.map((f) => Math.round(f[quantity] * 10) / 10));
       expect(new Set(readings.map((r) => r.seq)).size).toBe(60);
     }
   });
