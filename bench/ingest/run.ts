@@ -127,7 +127,7 @@ async function benchMosquitto(payloads: string[]): Promise<number> {
     await sub.endAsync();
     return seconds;
   } finally {
-    await broker.stop();
+    await broker.close();
   }
 }
 

@@ -19,7 +19,7 @@ import { statusCommand } from '../src/cli/commands/status.ts';
 import { startAgentProcess, until, waitForStatus, type AgentProcess } from './helpers/agent-process.ts';
 import { invokeCommand } from './helpers/invoke-command.ts';
 import { startIngestHarness, type IngestHarness } from './helpers/ingest-harness.ts';
-import { startMosquitto, type Mosquitto } from './helpers/mosquitto.ts';
+import { startMosquitto, type Mosquitto } from '../../test/support/mosquitto.ts';
 
 // Real UART captures from the bridges' test cases (PyPMS fixtures, MIT): 10 frames each.
 const bridgesSrc = dirname(createRequire(import.meta.url).resolve('@zenne/firmware-bridges'));

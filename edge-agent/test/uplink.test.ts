@@ -13,7 +13,7 @@ import { DurableBuffer } from '../src/buffer/index.ts';
 import { silentLogger } from '../src/logger.ts';
 import { MqttUplink } from '../src/uplink/index.ts';
 import { until } from './helpers/agent-process.ts';
-import { startMosquitto, type Mosquitto } from './helpers/mosquitto.ts';
+import { startMosquitto, type Mosquitto } from '../../test/support/mosquitto.ts';
 
 const GATEWAY = 'gw-uplink-test';
 

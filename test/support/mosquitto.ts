@@ -1,59 +1,91 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import mqtt from 'mqtt';
 
+export interface Mosquitto {
+  readonly port: number;
+  readonly url: string;
+  /** Stops the broker (SIGTERM: it saves its persistence file) and waits for it to exit. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port with the same persistence. */
+  start(): Promise<void>;
+  /** Stops it for good and removes its folder. */
+  close(): Promise<void>;
+}
+
+/** A TCP port nothing listens on right now (127.0.0.1). */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function accepting(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
     });
+    socket.once('error', () => resolve(false));
   });
 }
 
 /**
- * Debian's mosquitto on a free loopback port, configured fairly for a QoS 1
- * throughput comparison: the default `max_queued_messages 1000` would silently
- * drop QoS 1 messages queued for a slower subscriber.
+ * Debian's mosquitto on a free local port. `max_queued_messages` is raised
+ * from its default 1000, which silently drops QoS 1 messages for a slow
+ * subscriber; persistence keeps the test ingest's session across restarts.
  */
-export async function startMosquitto(): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startMosquitto(): Promise<Mosquitto> {
+  const dir = await mkdtemp(join(tmpdir(), 'zenne-mosquitto-'));
   const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'zenne-mosq-'));
   const conf = join(dir, 'mosquitto.conf');
-  writeFileSync(
+  await writeFile(
     conf,
-    [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'max_queued_messages 1000000',
-      'max_inflight_messages 0', 'message_size_limit 0', 'log_type error'].join('\n') + '\n',
+    [
+      `listener ${port} 127.0.0.1`,
+      'allow_anonymous true',
+      'max_queued_messages 100000',
+      'persistence true',
+      `persistence_location ${dir}/`,
+      'log_dest stderr',
+      'user root',
+    ].join('\n') + '\n',
   );
-  const child: ChildProcess = spawn('/usr/sbin/mosquitto', ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let child: ChildProcess | undefined;
   let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const url = `mqtt://127.0.0.1:${port}`;
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      const probe = await mqtt.connectAsync(url, { reconnectPeriod: 0, connectTimeout: 1000 });
-      await probe.endAsync();
-      break;
-    } catch {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`mosquitto did not start: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 100));
+  const start = async () => {
+    const proc = spawn('/usr/sbin/mosquitto', ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child = proc;
+    proc.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr = (stderr + text).slice(-4000)));
+    let exited = false;
+    proc.once('exit', () => (exited = true));
+    while (!(await accepting(port))) {
+      if (exited) throw new Error(`mosquitto exited: ${stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
-  }
+  };
+  const stop = async () => {
+    const proc = child;
+    child = undefined;
+    if (!proc || proc.exitCode !== null) return;
+    const exited = new Promise((resolve) => proc.once('exit', resolve));
+    proc.kill('SIGTERM');
+    await exited;
+  };
+  await start();
   return {
-    url,
-    stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      rmSync(dir, { recursive: true, force: true });
+    port,
+    url: `mqtt://127.0.0.1:${port}`,
+    start,
+    stop,
+    async close() {
+      await stop();
+      await rm(dir, { recursive: true, force: true });
     },
   };
 }

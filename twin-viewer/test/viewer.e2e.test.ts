@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EAQI_PM25_BANDS, eaqiPm25Band } from '../src/layers/air-quality/eaqi.ts';
 import { launchChromium } from './support/chromium.ts';
-import { startCloud, type RunningCloud } from './support/cloud-process.ts';
+import { startCloudProcess, type CloudProcess } from '../../test/support/cloud-process.ts';
 import { SequenceNumbers, TestGateway } from './support/gateway.ts';
 import { ensureViewerBuilt, viewerDist, viewerRoot } from './support/viewer-build.ts';
 
@@ -51,7 +51,7 @@ async function replayedDay(seq: SequenceNumbers, device: string, now: Date): Pro
 }
 
 describe('twin viewer end to end (real cloud, Chromium)', () => {
-  let cloud: RunningCloud | undefined;
+  let cloud: CloudProcess | undefined;
   let gateway: TestGateway | undefined;
   let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
   let page: Page;
@@ -63,7 +63,7 @@ describe('twin viewer end to end (real cloud, Chromium)', () => {
     ensureViewerBuilt();
     await mkdir(SHOTS, { recursive: true });
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'zenne-viewer-e2e-'));
-    cloud = await startCloud({ dataDir, seed: SEED, viewerDir: viewerDist });
+    cloud = await startCloudProcess({ dataDir, seed: SEED, viewerDir: viewerDist });
     gateway = await TestGateway.connect(cloud.mqttUrl, GATEWAY.id, GATEWAY.secret);
 
     const now = new Date();
