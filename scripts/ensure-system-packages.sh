@@ -16,7 +16,7 @@ for pkg in "$@"; do
   if [[ -z "$path" ]]; then echo "ensure-system-packages: unknown package '$pkg'" >&2; exit 2; fi
   [[ -x "$path" ]] || missing+=("$pkg")
 done
-[[ ${#missing[@]} -eq 0 ]] && exit 0
+if [[ ${#missing[@]} -eq 0 ]]; then exit 0; fi
 
 if [[ "$(id -u)" -ne 0 ]]; then
   echo "Missing system packages: ${missing[*]}" >&2
@@ -33,5 +33,5 @@ policy=/usr/sbin/policy-rc.d
 created_policy=0
 if [[ ! -e $policy ]]; then printf '#!/bin/sh\nexit 101\n' > $policy; chmod +x $policy; created_policy=1; fi
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-[[ $created_policy -eq 1 ]] && rm -f $policy
+if [[ $created_policy -eq 1 ]]; then rm -f $policy; fi
 echo "Installed: ${missing[*]}"
