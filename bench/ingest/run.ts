@@ -4,7 +4,7 @@
  * queryable) beside Debian's Mosquitto raw QoS 1 pub→sub rate, measured in the
  * same run with the same payload bytes, batch sizes and in-flight window.
  */
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,6 +12,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { topics } from '@zenne/device-profiles';
 import { startCloudProcess } from '../../test/support/cloud-process.ts';
 import { startMosquitto } from '../../test/support/mosquitto.ts';
+import { realPmSeries } from '../lib-real-series.ts';
 
 const HELP = `bench/ingest — readings/s end to end, Zenne cloud beside raw Mosquitto
 
@@ -51,23 +52,9 @@ const root = join(import.meta.dirname, '../..');
 const gateway = 'bench-gw';
 const secret = 'bench-secret-not-for-production';
 
-/** PM2.5/PM10 pairs from the real Sensor.Community series, cycled. */
-function realValues(): Array<[number, number]> {
-  const dir = join(root, 'simulations/data/sensor-community-5331');
-  const pairs: Array<[number, number]> = [];
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.csv')).sort()) {
-    for (const line of readFileSync(join(dir, f), 'utf8').split('\n').slice(1)) {
-      const c = line.split(';');
-      if (c.length > 9 && c[6] && c[9]) pairs.push([Number(c[9]), Number(c[6])]);
-    }
-  }
-  if (pairs.length === 0) throw new Error(`no readings found in ${dir}`);
-  return pairs;
-}
-
 /** Pre-serialised batches, so both systems get exactly the same bytes. */
 function buildPayloads(): string[] {
-  const values = realValues();
+  const values = realPmSeries();
   const t0 = Date.now() - totalReadings * 10;
   const seqBase = t0 * 1000;
   const payloads: string[] = [];
@@ -77,7 +64,7 @@ function buildPayloads(): string[] {
     for (let i = 0; i < batchSize && n < totalReadings; i++, n++) {
       const dev = n % deviceCount;
       const step = Math.floor(n / deviceCount);
-      const [pm25, pm10] = values[step % values.length]!;
+      const { pm2_5: pm25, pm10 } = values[step % values.length]!;
       const quantity = step % 2 === 0 ? 'pm2_5' : 'pm10';
       readings.push({
         device: `bench-${String(dev).padStart(4, '0')}`,
