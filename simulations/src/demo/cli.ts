@@ -9,19 +9,11 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { HELP, parseDemoArgs } from './demo-args.ts';
+import { demoOptionsOrExit } from './demo-args.ts';
 import { onStopSignals } from './signals.ts';
 
 const argv = process.argv.slice(2);
-const args = parseDemoArgs(argv);
-if (args.help) {
-  process.stdout.write(HELP);
-  process.exit(0);
-}
-if ('error' in args) {
-  process.stderr.write(`${args.error}\nRun with --help for usage.\n`);
-  process.exit(2);
-}
+demoOptionsOrExit(argv);
 
 const runner = fileURLToPath(new URL('./run-demo.ts', import.meta.url));
 const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), runner, ...argv], {

@@ -111,3 +111,20 @@ function count(name: string, value: string | undefined): number | undefined | st
   if (!Number.isInteger(n) || n < 1) return `--${name} "${value}" must be a whole number of frames, 1 or more`;
   return n;
 }
+
+/**
+ * For the demo's entry points: prints the help (exit 0) or the flag error
+ * (exit 2) and ends the process; otherwise returns the options.
+ */
+export function demoOptionsOrExit(args: string[]): Extract<DemoArgs, { options: unknown }>['options'] {
+  const parsed = parseDemoArgs(args);
+  if (parsed.help) {
+    process.stdout.write(HELP);
+    process.exit(0);
+  }
+  if ('error' in parsed) {
+    process.stderr.write(`${parsed.error}\nRun with --help for usage.\n`);
+    process.exit(2);
+  }
+  return parsed.options;
+}

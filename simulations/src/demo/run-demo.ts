@@ -8,19 +8,11 @@ import { isAbsolute, join, relative } from 'node:path';
 import { isZenneError } from '@zenne/device-profiles';
 import { virtualDeviceKinds } from '../devices/registry.ts';
 import { consoleReporter } from './console-reporter.ts';
-import { parseDemoArgs, HELP } from './demo-args.ts';
+import { demoOptionsOrExit } from './demo-args.ts';
 import { onStopSignals } from './signals.ts';
 import { REPO_ROOT, startDemo, type RunningDemo } from './start-demo.ts';
 
-const args = parseDemoArgs(process.argv.slice(2));
-if (args.help) {
-  process.stdout.write(HELP);
-  process.exit(0);
-}
-if ('error' in args) {
-  process.stderr.write(`${args.error}\nRun with --help for usage.\n`);
-  process.exit(2);
-}
+const options = demoOptionsOrExit(process.argv.slice(2));
 
 const reporter = consoleReporter();
 const startup = new AbortController();
@@ -56,7 +48,7 @@ process.on('disconnect', requestStop);
 
 try {
   demo = await startDemo({
-    ...args.options,
+    ...options,
     reporter,
     signal: startup.signal,
     onCloudExit: (err) => {
