@@ -5,3 +5,4 @@ export * from './quality.ts';
 export * from './normaliser.ts';
 export { parseProfile, type ProfileIssue } from './profiles/parse-profile.ts';
 export * from './profiles/loader.ts';
+export * from './codecs/index.ts';

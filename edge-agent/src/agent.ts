@@ -82,7 +82,11 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
 
   async function start(): Promise<void> {
     await mkdir(config.state_dir, { recursive: true });
-    buffer = await DurableBuffer.open(join(config.state_dir, 'buffer'), { logger: log });
+    buffer = await DurableBuffer.open(join(config.state_dir, 'buffer'), {
+      logger: log,
+      maxBytes: config.buffer.max_bytes,
+      fullPolicy: config.buffer.full_policy,
+    });
     const opened = buffer;
     try {
       sources = config.sources.map((source) => createSource(source, { logger: log }));

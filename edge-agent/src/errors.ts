@@ -106,4 +106,89 @@ export const agentErrors = defineErrors('AGENT', {
     message: '{reason}',
     hint: 'run `zenne-agent --help` for the commands and `zenne-agent <command> --help` for their options',
   },
+  BUFFER_FULL: {
+    kind: 'retryable',
+    message: 'buffer {dir} reached its limit of {max_bytes} bytes; the oldest unsent readings are dropped (policy {policy})',
+    hint: 'the cloud has been unreachable for long: restore the link; to keep a longer outage, raise buffer.max_bytes (free disk permitting)',
+  },
+  BUFFER_DISK_FULL: {
+    kind: 'retryable',
+    message: 'the disk holding buffer {dir} is full; {count} reading(s) were not buffered and are lost',
+    hint: 'free space on that file system (df -h {dir}) or lower buffer.max_bytes below the free space; the agent resumes by itself',
+  },
+  OPCUA_UNAVAILABLE: {
+    kind: 'retryable',
+    message: 'OPC UA server {endpoint} of source {source} is unreachable: {reason}',
+    hint: 'check the network to the server, the host and port in `endpoint` (4840 is the usual port) and that the server runs; the agent reconnects on its own and restores every monitored item',
+  },
+  OPCUA_SESSION_FAILED: {
+    kind: 'auth',
+    message: 'OPC UA server {endpoint} refused a session for source {source}: {reason}',
+    hint: 'check username/password, security_mode and security_policy against the server endpoints (`zenne-agent scan` lists them); with Sign/SignAndEncrypt, trust the agent certificate on the server (move it out of its rejected folder) and the server certificate in pki_dir/trusted/certs; check the gateway clock; the agent retries',
+  },
+  OPCUA_ITEM_REJECTED: {
+    kind: 'invalid_input',
+    message: 'OPC UA server {endpoint} refused monitored item {node_id} ({device}/{quantity}) of source {source}: {status}',
+    hint: 'BadNodeIdUnknown means a wrong node id or namespace index: browse the server (`zenne-agent scan`, UaExpert) and fix items[].node_id; BadUserAccessDenied means the user may not read it; the other items keep running',
+  },
+  OPCUA_VALUE_NOT_NUMERIC: {
+    kind: 'invalid_input',
+    message: 'OPC UA node {node_id} ({device}/{quantity}) of source {source} gave a {type} value, not a number; it is counted and skipped',
+    hint: 'point items[].node_id at the numeric value variable (for BACnet objects, Present_Value), not at the object or a text property',
+  },
+  MQTT_BROKER_UNAVAILABLE: {
+    kind: 'retryable',
+    message: 'local MQTT broker {url} of source {source} is unreachable: {reason}',
+    hint: 'check that the broker runs on the gateway LAN (systemctl status mosquitto), the `url`, and `username`/`password`; the source reconnects by itself and, with its persistent session, the broker keeps QoS 1 messages meanwhile',
+  },
+  MQTT_PAYLOAD_INVALID: {
+    kind: 'invalid_input',
+    message: 'message on {topic} for source {source} was not used ({kind}): {reason}',
+    hint: 'compare a real message (mosquitto_sub -v -t "{topic}") with the `payload` section of profile {profile}; other messages go on',
+  },
+  MQTT_PROFILE_UNUSABLE: {
+    kind: 'fatal',
+    message: 'profile {profile} cannot be used by {kind} source {source}: {reason}',
+    hint: 'choose a profile whose transport is {kind} and whose `payload` section says how messages are decoded (zenne-agent validate lists the problems)',
+  },
+  LORAWAN_UPLINK_INVALID: {
+    kind: 'invalid_input',
+    message: 'uplink on {topic} for source {source} was not used ({kind}): {reason}',
+    hint: 'check that `network_server` matches the server (tts_v3 or chirpstack_v4, JSON encoding), that dev_eui/device_id in `devices` match the server registration, and that the device is the model of its profile',
+  },
+  MODBUS_BUS_UNAVAILABLE: {
+    kind: 'retryable',
+    message: 'Modbus bus {address} of source {source} is unavailable: {reason}',
+    hint: 'RTU: check the USB/RS-485 adapter and that the port exists (ls /dev/serial/by-id/); TCP: check that {address} is reachable and the meter or gateway is powered; the agent retries on its own',
+  },
+  MODBUS_NO_ANSWER: {
+    kind: 'retryable',
+    message: 'no answer from unit {unit} ({device}) on {address} after {attempts} attempt(s) of {timeout_ms} ms',
+    hint: 'check the unit address set on the device, the A/B wiring and that baud rate and parity match the device ({baud}); it is now retried on a slower schedule and the other devices keep polling',
+  },
+  MODBUS_CRC_ERROR: {
+    kind: 'invalid_input',
+    message: 'answer from unit {unit} ({device}) on {address} failed the CRC check',
+    hint: 'checksum errors point to wiring or noise: twisted pair for A/B, 120 ohm termination at both ends, shield/common ground, cable away from power lines; or two devices set to address {unit}',
+  },
+  MODBUS_EXCEPTION: {
+    kind: 'invalid_input',
+    message: 'unit {unit} ({device}) answered exception {code} ({name}) to function {function} at register {register}',
+    hint: 'the register map does not fit the device: compare profile {profile} (function input/holding, addresses, max_block) with the device manual',
+  },
+  MODBUS_BAD_FRAME: {
+    kind: 'invalid_input',
+    message: 'malformed answer from unit {unit} ({device}) on {address}: {detail}',
+    hint: 'another master or two devices with address {unit} may share the bus; check the bus topology and the unit addresses',
+  },
+  MODBUS_PROFILE_UNUSABLE: {
+    kind: 'fatal',
+    message: 'profile {profile} cannot be used for device {device} of Modbus source {source}: {reason}',
+    hint: 'choose a profile with a `modbus` register map whose registers cover its channels (and the `phase` set for this device)',
+  },
+  OPCUA_NODE_FIELD_UNKNOWN: {
+    kind: 'invalid_input',
+    message: 'device {device} of source {source} maps field {field} to a node, but profile {profile} has no channel with that field',
+    hint: 'use the fields of profile {profile} as keys of `nodes`: {fields}',
+  },
 });

@@ -33,7 +33,7 @@ describe('zenne-agent commands', () => {
     const { code, out } = await invoke(validateCommand, ['--config', EXAMPLE]);
     expect(code).toBe(EXIT.OK);
     expect(out).toContain('valid — gateway gw-monnaie');
-    expect(out).toContain('pms5003-01: serial /dev/ttyUSB1 @ 9600 baud, bridge pms5003, profile plantower-pms5003 → device aq-monnaie-02');
+    expect(out).toContain('pms5003-01: serial /dev/ttyUSB1 @ 9600 baud, bridge pms5003 → aq-monnaie-02 (plantower-pms5003)');
   });
 
   it('status says NOT RUNNING (exit 3) when the agent never ran with this state_dir', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isZenneError } from '@zenne/device-profiles';
+import { sourceKinds } from '../src/sources/index.ts';
 import { loadConfig, parseConfigText } from '../src/config/index.ts';
 
 const EXAMPLE = fileURLToPath(new URL('../examples/agent.yaml', import.meta.url));
@@ -40,7 +41,7 @@ describe('agent config', () => {
   it('accepts the shipped example', () => {
     const { config, warnings } = loadConfig(EXAMPLE);
     expect(warnings).toEqual([]);
-    expect(config.sources.map((s) => s.device)).toEqual(['aq-monnaie-01', 'aq-monnaie-02']);
+    expect(config.sources.map((s) => s.kind === 'serial' && s.device)).toEqual(['aq-monnaie-01', 'aq-monnaie-02']);
   });
 
   it('resolves relative paths against the file, defaults the username and uplink settings', async () => {
@@ -54,7 +55,7 @@ sources:
     await writeFile(join(dir, 'agent.yaml'), text);
     const { config } = loadConfig(join(dir, 'agent.yaml'));
     expect(config.state_dir).toBe(join(dir, 'state'));
-    expect(config.sources[0]!.port).toBe(join(dir, 'tty-a'));
+    expect(config.sources[0]).toMatchObject({ kind: 'serial', port: join(dir, 'tty-a') });
     expect(config.cloud).toEqual({ mqtt_url: 'mqtt://127.0.0.1:1883', username: 'gw-monnaie', password: 'from-file' });
     expect(config.uplink).toEqual({
       batch_max_readings: 500,
@@ -62,7 +63,9 @@ sources:
       max_in_flight: 4,
       reconnect_max_ms: 30_000,
       status_interval_ms: 10_000,
+      backfill_max_readings_per_s: 1000,
     });
+    expect(config.buffer).toEqual({ max_bytes: 256 * 1024 * 1024, full_policy: 'drop_oldest' });
   });
 
   it('names the field, the line and what the device talks for a wrong baud rate', () => {
@@ -75,7 +78,7 @@ sources:
   it('lists the known bridges and profiles for unknown ids', () => {
     const text = `${HEAD}sources:\n  - { id: s1, kind: serial, port: /dev/ttyUSB0, baud_rate: 9600, bridge: sds-011, profile: nova-sds012, device: aq-monnaie-01 }\n`;
     expect(issuesOf(text)).toEqual([
-      'sources[0].bridge: unknown bridge "sds-011" — known bridges: pms5003, sds011 (line 7)',
+      'sources[0].bridge: unknown bridge "sds-011" — known bridges: mhz19b, pms5003, sds011 (line 7)',
       expect.stringMatching(/^sources\[0\]\.profile: unknown profile "nova-sds012" — known profiles: .*nova-sds011.*plantower-pms5003/),
     ]);
   });
@@ -101,7 +104,9 @@ sources:
     const issues = issuesOf(text);
     expect(issues).toContain('sources[0].baudrate: unknown key — did you mean "baud_rate"? (line 7)');
     expect(issues).toContain('sources[0].baud_rate: missing (expected a number) — the SDS011 talks at 9600 baud (line 7)');
-    expect(issues).toContain('sources[1].kind: unknown source kind "modbus" — known kinds: serial (line 8)');
+    const known = issues.find((i) => i.startsWith('sources[1].kind: unknown source kind "modbus" — known kinds: '));
+    expect(known).toMatch(/ \(line 8\)$/);
+    for (const kind of sourceKinds.map((k) => k.kind)) expect(known).toContain(kind);
   });
 
   it('checks the cloud section and the batch size bound', () => {

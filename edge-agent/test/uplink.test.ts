@@ -50,7 +50,9 @@ describe('MqttUplink', () => {
     buffer = await DurableBuffer.open(dir);
     batches = [];
     cloud = await mqtt.connectAsync(broker.url, { clientId: 'zenne-test-cloud' });
-    cloud.on('message', (_topic, payload) => batches.push(uplinkBatchSchema.parse(JSON.parse(payload.toString('utf8')))));
+    cloud.on('message', (topic, payload) => {
+      if (topic === topics.readings(GATEWAY)) batches.push(uplinkBatchSchema.parse(JSON.parse(payload.toString('utf8'))));
+    });
     await cloud.subscribeAsync(topics.readings(GATEWAY), { qos: 1 });
   });
   afterEach(async () => {
@@ -71,6 +73,7 @@ describe('MqttUplink', () => {
         max_in_flight: settings.max_in_flight ?? 1,
         reconnect_max_ms: 1000,
         status_interval_ms: 10_000,
+        backfill_max_readings_per_s: 1000,
       },
       buffer,
       logger: silentLogger(),
@@ -140,6 +143,26 @@ describe('MqttUplink', () => {
     expect(link.stats().in_flight).toBe(1);
     await ack({ batch: batches[0]!.batch, stored: 2, duplicates: 0, rejected: [] });
     await until(() => buffer.depth() === 0);
+  });
+
+  it('reports what the full policy dropped in the retained status', async () => {
+    await buffer.close();
+    buffer = await DurableBuffer.open(dir, { maxBytes: 32 * 1024, segmentMaxBytes: 4 * 1024 });
+    for (let i = 0; i < 40; i++) await buffer.append(drafts(10));
+    const dropped = buffer.stats().dropped_readings;
+    expect(dropped).toBeGreaterThan(0);
+    const statuses: Array<Record<string, unknown>> = [];
+    cloud.on('message', (topic, payload) => {
+      if (topic === topics.status(GATEWAY)) statuses.push(JSON.parse(payload.toString('utf8')) as Record<string, unknown>);
+    });
+    await cloud.subscribeAsync(topics.status(GATEWAY), { qos: 1 });
+    start();
+    await until(() => statuses.some((s) => s.state === 'online'));
+    expect(statuses.find((s) => s.state === 'online')).toMatchObject({
+      buffer_dropped_readings: dropped,
+      buffer_oldest_dropped_ts: drafts(1)[0]!.ts,
+      buffer_lost_readings: {},
+    });
   });
 
   it('sends live readings as they come, not marked historical', async () => {

@@ -46,4 +46,11 @@ export interface Bridge {
   createParser(options?: { now?: () => Date }): FrameParser;
   /** Encodes decoded field values into one wire frame (virtual devices, tests). */
   encodeFrame(fields: Record<string, number>): Buffer;
+  /**
+   * Only for devices that answer only when asked (e.g. the MH-Z19B): the bytes
+   * that make the device send one measurement frame. A host writes them once per
+   * sample period (the profile's `sample_period_s` unless configured otherwise);
+   * bridges of self-reporting devices leave it out. Pure: a fresh buffer per call.
+   */
+  pollCommand?(): Buffer;
 }

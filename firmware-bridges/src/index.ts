@@ -1,10 +1,11 @@
 import type { Bridge } from './bridge.ts';
 import { bridgeErrors } from './errors.ts';
+import { mhz19b } from './mhz19b/index.ts';
 import { pms5003 } from './pms5003/index.ts';
 import { sds011 } from './sds011/index.ts';
 
 /** Every firmware bridge, by id. Add a family here to make it available to profiles and agents. */
-export const bridges = { sds011, pms5003 } as const satisfies Record<string, Bridge>;
+export const bridges = { sds011, pms5003, mhz19b } as const satisfies Record<string, Bridge>;
 export type BridgeId = keyof typeof bridges;
 
 export function isBridgeId(id: string): id is BridgeId {
@@ -23,3 +24,4 @@ export type { Bridge, FrameError, FrameErrorKind, FrameParser, ParserCounters } 
 export { bridgeErrors } from './errors.ts';
 export * from './sds011/index.ts';
 export * from './pms5003/index.ts';
+export * from './mhz19b/index.ts';

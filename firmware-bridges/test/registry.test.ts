@@ -4,7 +4,7 @@ import { bridgeErrors, bridges, getBridge, isBridgeId, pms5003, sds011 } from '.
 describe('bridge registry', () => {
   it('lists each bridge under its own id', () => {
     for (const [id, bridge] of Object.entries(bridges)) expect(bridge.id).toBe(id);
-    expect(Object.keys(bridges)).toEqual(['sds011', 'pms5003']);
+    expect(Object.keys(bridges)).toEqual(['sds011', 'pms5003', 'mhz19b']);
   });
 
   it('finds a bridge by id', () => {
@@ -23,6 +23,6 @@ describe('bridge registry', () => {
     }
     expect(bridgeErrors.UNKNOWN_BRIDGE.is(thrown)).toBe(true);
     expect((thrown as Error).message).toContain('"sds021"');
-    expect((thrown as Error).message).toContain('sds011, pms5003');
+    expect((thrown as Error).message).toContain('sds011, pms5003, mhz19b');
   });
 });

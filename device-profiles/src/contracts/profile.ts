@@ -29,11 +29,72 @@ export const channelSchema = z.strictObject({
 });
 export type Channel = z.infer<typeof channelSchema>;
 
+/** A dotted path into a JSON document: `occupancy`, `line.in`, `lines.0.in` (a number indexes an array). */
+const jsonPathSchema = z
+  .string()
+  .regex(/^[^.\s]+(\.[^.\s]+)*$/, 'dot-separated keys, e.g. line.in or lines.0.in');
+
+/**
+ * How a message payload (MQTT, LoRaWAN uplink) becomes a decoded frame, for
+ * devices that have no firmware bridge:
+ * - `json`: one JSON object per message; `fields` maps each frame field to the
+ *   path holding its number; `timestamp` (optional) says where the observation
+ *   time is, else the receive time is used.
+ * - `senml`: a SenML pack (RFC 8428, JSON); each record's name (`n`) is the
+ *   frame field, its unit is converted to the channel's unit.
+ * - `codec`: binary payload decoded by a registered payload codec
+ *   (device-profiles/src/codecs), e.g. a LoRaWAN FRMPayload.
+ */
+export const payloadFormatSchema = z.discriminatedUnion('format', [
+  z.strictObject({
+    format: z.literal('json'),
+    fields: z.record(z.string().min(1), jsonPathSchema),
+    timestamp: z
+      .strictObject({ path: jsonPathSchema, encoding: z.enum(['iso8601', 'unix_s', 'unix_ms']) })
+      .optional(),
+  }),
+  z.strictObject({ format: z.literal('senml') }),
+  z.strictObject({ format: z.literal('codec'), codec: idSchema }),
+]);
+export type PayloadFormat = z.infer<typeof payloadFormatSchema>;
+
 export const serialSettingsSchema = z.strictObject({
   baud_rate: z.number().int().positive(),
   data_bits: z.union([z.literal(5), z.literal(6), z.literal(7), z.literal(8)]).default(8),
   parity: z.enum(['none', 'even', 'odd']).default('none'),
   stop_bits: z.union([z.literal(1), z.literal(2)]).default(1),
+});
+
+/**
+ * Where a Modbus device keeps the fields its channels read: one register (or
+ * register pair) per decoded field. Types and word order follow
+ * firmware-bridges/src/modbus/values.ts; `phase` marks a per-phase register of
+ * a polyphase meter (see modbusMapSchema).
+ */
+export const modbusRegisterSchema = z.strictObject({
+  field: z.string().min(1),
+  /** 0-based register address on the wire (register number 30001 → address 0). */
+  address: z.number().int().min(0).max(0xffff),
+  type: z.enum(['uint16', 'int16', 'uint32', 'int32', 'float32']),
+  /** Order of the two words of a 32-bit value: `big` = high word first. */
+  word_order: z.enum(['big', 'little']).default('big'),
+  scale: z.number().default(1),
+  /**
+   * Phase (1-3) this register belongs to. A bus device configured with `phase: N`
+   * reads the registers of phase N; one without a phase reads the untagged
+   * (whole-meter) registers. Readings have no phase tag, so each phase is its
+   * own registry device (e.g. `meter-01-l1`).
+   */
+  phase: z.union([z.literal(1), z.literal(2), z.literal(3)]).optional(),
+});
+
+/** Register map of a Modbus device (transport modbus_rtu / modbus_tcp). */
+export const modbusMapSchema = z.strictObject({
+  /** `input` = function 04 (read input registers), `holding` = function 03. */
+  function: z.enum(['input', 'holding']),
+  /** Most registers one request may read (≤ 125, the protocol limit); a device with a small buffer needs less. */
+  max_block: z.number().int().min(1).max(125).default(125),
+  registers: z.array(modbusRegisterSchema).min(1),
 });
 
 /** A device profile: the declarative description of one device model (device-profiles/profiles/*.yaml). */
@@ -49,6 +110,10 @@ export const deviceProfileSchema = z
     bridge: idSchema,
     transport: z.enum(['serial', 'modbus_rtu', 'modbus_tcp', 'opcua', 'mqtt', 'lorawan']),
     serial: serialSettingsSchema.optional(),
+    /** Register map; required by the modbus_rtu and modbus_tcp transports. */
+    modbus: modbusMapSchema.optional(),
+    /** How message payloads become frames (transports `mqtt` and `lorawan`); see payloadFormatSchema. */
+    payload: payloadFormatSchema.optional(),
     /** Nominal time between samples in seconds. */
     sample_period_s: z.number().positive(),
     channels: z.array(channelSchema).min(1),
@@ -60,6 +125,9 @@ export const deviceProfileSchema = z
         ctx.addIssue({ code: 'custom', path: ['channels', i, 'quantity'], message: `quantity ${c.quantity} appears twice` });
       }
       seen.add(c.quantity);
+    }
+    if ((p.transport === 'modbus_rtu' || p.transport === 'modbus_tcp') && !p.modbus) {
+      ctx.addIssue({ code: 'custom', path: ['modbus'], message: 'a Modbus device profile needs a `modbus` register map' });
     }
     if (p.transport === 'serial' && !p.serial) {
       ctx.addIssue({ code: 'custom', path: ['serial'], message: 'a serial device profile needs `serial` settings (baud_rate ...)' });

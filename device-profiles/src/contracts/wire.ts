@@ -61,5 +61,11 @@ export const gatewayStatusSchema = z.object({
   buffer_depth: z.number().int().nonnegative().optional(),
   buffer_oldest_age_s: z.number().nonnegative().nullable().optional(),
   readings_sent: z.number().int().nonnegative().optional(),
+  /** Unacknowledged readings the bounded buffer dropped (policy drop_oldest) since the agent started. */
+  buffer_dropped_readings: z.number().int().nonnegative().optional(),
+  buffer_dropped_bytes: z.number().int().nonnegative().optional(),
+  buffer_oldest_dropped_ts: timestampSchema.nullable().optional(),
+  /** Readings that never reached the buffer, by reason (e.g. `disk_full`). */
+  buffer_lost_readings: z.record(z.string(), z.number().int().nonnegative()).optional(),
 });
 export type GatewayStatus = z.infer<typeof gatewayStatusSchema>;

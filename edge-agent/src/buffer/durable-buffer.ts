@@ -13,6 +13,17 @@ import { parseSegmentFileName, Segment } from './segment.ts';
 const STATE_FILE = 'state.json';
 const DEFAULT_SEGMENT_MAX_BYTES = 8 * 1024 * 1024;
 const READ_CHUNK_BYTES = 256 * 1024;
+/** With a size limit, segments are this fraction of it, so dropping the oldest one frees a small slice. */
+const SEGMENTS_PER_LIMIT = 8;
+const MIN_SEGMENT_BYTES = 4 * 1024;
+/** An overflow episode ends once the buffer is back under this fraction of its limit. */
+const OVERFLOW_CLEARED_FRACTION = 0.9;
+
+/** What happens when an append would take the buffer over `maxBytes`. */
+export const bufferFullPolicies = ['drop_oldest'] as const;
+export type BufferFullPolicy = (typeof bufferFullPolicies)[number];
+/** Why readings handed to append() were not buffered. */
+export type LossReason = 'disk_full' | 'io_error';
 
 /**
  * state.json: what the log alone cannot tell after a restart. `committed` is
@@ -28,7 +39,14 @@ const bufferStateSchema = z.strictObject({
 });
 
 export interface BufferOptions {
-  /** A segment file is closed and a new one started beyond this size (default 8 MiB). */
+  /**
+   * Bytes of segment files the buffer may hold (unbounded when absent). An
+   * append that would go beyond it first applies `fullPolicy`.
+   */
+  maxBytes?: number;
+  /** `drop_oldest` (the only policy so far): delete the oldest segments, counting their unsent readings. */
+  fullPolicy?: BufferFullPolicy;
+  /** A segment file is closed and a new one started beyond this size (default 8 MiB, or maxBytes / 8). */
   segmentMaxBytes?: number;
   logger?: Logger;
   /** Wall clock in ms (seq start values, oldest age). */
@@ -55,6 +73,14 @@ export interface BufferStats {
   damaged_records: number;
   segments: number;
   bytes: number;
+  /** Unsent readings deleted by the full policy since open. */
+  dropped_readings: number;
+  /** Bytes of segment files deleted by the full policy since open. */
+  dropped_bytes: number;
+  /** Observation time of the oldest reading the full policy dropped; null when none was. */
+  oldest_dropped_ts: string | null;
+  /** Map(reason -> readings handed to append() that could not be written). */
+  lost_readings: Partial<Record<LossReason, number>>;
 }
 
 interface PendingAppend {
@@ -78,6 +104,11 @@ function message(err: unknown): string {
  *   range acknowledged (in any order) and resolves once that is durable:
  *   acknowledged records are never returned again, even after a restart.
  * - Segments whose records are all acknowledged are deleted.
+ * - With `maxBytes`, an append that would exceed it first deletes the oldest
+ *   segments (`drop_oldest`), counted in stats() and warned once per episode.
+ * - A failed write (ENOSPC included) rejects that append with nothing of it
+ *   left in the log (cut off, or a torn record cut at the next open); later
+ *   appends work again as soon as the disk does.
  * - `close()` waits for pending writes and releases the lock.
  */
 export class DurableBuffer {
@@ -93,7 +124,21 @@ export class DurableBuffer {
   private readonly listeners = new Set<() => void>();
   private closed = false;
   private oldest: { index: number; ts: number } | undefined;
-  private readonly counters: { appended: number; acknowledged: number; torn_records: number; damaged_records: number };
+  private readonly counters: {
+    appended: number;
+    acknowledged: number;
+    torn_records: number;
+    damaged_records: number;
+    dropped_readings: number;
+    dropped_bytes: number;
+  };
+  private oldestDroppedTs: string | null = null;
+  private readonly lost: Partial<Record<LossReason, number>> = {};
+  private readonly maxBytes: number | undefined;
+  private readonly fullPolicy: BufferFullPolicy;
+  /** Readings dropped in the current overflow episode; undefined while not overflowing. */
+  private overflow: { dropped: number } | undefined;
+  private writeFailing = false;
 
   private constructor(
     readonly dir: string,
@@ -104,10 +149,23 @@ export class DurableBuffer {
     this.segments = init.segments;
     this.acks = init.acks;
     this.nextSeq = init.nextSeq;
-    this.segmentMaxBytes = options.segmentMaxBytes ?? DEFAULT_SEGMENT_MAX_BYTES;
+    this.maxBytes = options.maxBytes;
+    this.fullPolicy = options.fullPolicy ?? 'drop_oldest';
+    this.segmentMaxBytes =
+      options.segmentMaxBytes ??
+      (options.maxBytes === undefined
+        ? DEFAULT_SEGMENT_MAX_BYTES
+        : Math.min(DEFAULT_SEGMENT_MAX_BYTES, Math.max(MIN_SEGMENT_BYTES, Math.floor(options.maxBytes / SEGMENTS_PER_LIMIT))));
     this.log = options.logger ?? silentLogger();
     this.now = options.now ?? Date.now;
-    this.counters = { appended: 0, acknowledged: 0, torn_records: init.torn, damaged_records: init.damaged };
+    this.counters = {
+      appended: 0,
+      acknowledged: 0,
+      torn_records: init.torn,
+      damaged_records: init.damaged,
+      dropped_readings: 0,
+      dropped_bytes: 0,
+    };
   }
 
   /** Opens (creating if needed) the buffer in `dir` and recovers it. */
@@ -205,8 +263,14 @@ export class DurableBuffer {
       depth: this.depth(),
       ...this.counters,
       segments: this.segments.length,
-      bytes: this.segments.reduce((sum, s) => sum + s.size, 0),
+      bytes: this.bytes(),
+      oldest_dropped_ts: this.oldestDroppedTs,
+      lost_readings: { ...this.lost },
     };
+  }
+
+  private bytes(): number {
+    return this.segments.reduce((sum, s) => sum + s.size, 0);
   }
 
   /** Calls `listener` after every durable append; returns the unsubscribe function. */
@@ -327,6 +391,10 @@ export class DurableBuffer {
       while (this.segments.length > 1 && this.segments[0]!.end <= this.acks.committed) {
         await rm(this.segments.shift()!.path, { force: true });
       }
+      if (this.overflow && this.maxBytes !== undefined && this.bytes() <= this.maxBytes * OVERFLOW_CLEARED_FRACTION) {
+        this.log.info({ dir: this.dir, dropped_readings: this.overflow.dropped, bytes: this.bytes() }, 'buffer below its limit again');
+        this.overflow = undefined;
+      }
     });
   }
 
@@ -358,9 +426,10 @@ export class DurableBuffer {
       results.push(readings);
       for (const reading of readings) records.push(encodeRecord(JSON.stringify(reading)));
     }
+    const total = records.reduce((sum, r) => sum + r.length, 0);
     try {
+      if (this.maxBytes !== undefined && this.bytes() + total > this.maxBytes) await this.makeRoom(total, this.maxBytes);
       let segment = this.segments.at(-1)!;
-      const total = records.reduce((sum, r) => sum + r.length, 0);
       if (segment.count > 0 && segment.size + total > this.segmentMaxBytes) segment = await this.rollOver();
       const bytes = Buffer.concat(records);
       let written = 0;
@@ -377,10 +446,22 @@ export class DurableBuffer {
       }
       for (const record of records) segment.grow(record.length);
       this.counters.appended += records.length;
-    } catch (err) {
-      this.log.error({ err: message(err), dir: this.dir }, 'buffer append failed');
-      for (const item of batch.items) item.reject(err);
+    } catch (cause) {
+      const diskFull = (cause as NodeJS.ErrnoException).code === 'ENOSPC';
+      const reason: LossReason = diskFull ? 'disk_full' : 'io_error';
+      this.lost[reason] = (this.lost[reason] ?? 0) + records.length;
+      const error = diskFull ? agentErrors.BUFFER_DISK_FULL({ dir: this.dir, count: records.length }, { cause }) : undefined;
+      if (!this.writeFailing) {
+        this.writeFailing = true;
+        if (error) this.log.error({ code: error.code, hint: error.hint }, error.message);
+        else this.log.error({ err: message(cause), dir: this.dir }, 'buffer append failed');
+      }
+      for (const item of batch.items) item.reject(error ?? cause);
       return;
+    }
+    if (this.writeFailing) {
+      this.writeFailing = false;
+      this.log.info({ dir: this.dir, lost_readings: this.lost }, 'buffer appends work again');
     }
     batch.items.forEach((item, i) => item.resolve(results[i]!));
     for (const listener of this.listeners) listener();
@@ -388,11 +469,48 @@ export class DurableBuffer {
 
   private async rollOver(): Promise<Segment> {
     const current = this.segments.at(-1)!;
+    // The new segment first: if it cannot be created (full disk) the current one stays the active one.
+    const next = await createSegment(this.dir, current.end);
     await current.handle!.close();
     current.handle = undefined;
-    const next = await createSegment(this.dir, current.end);
     this.segments.push(next);
     return next;
+  }
+
+  /**
+   * `drop_oldest`: deletes whole segments from the oldest on until `incoming`
+   * bytes fit under `limit` (the active segment is rolled over first when it
+   * is the oldest). The acknowledgement that covers them is made durable before
+   * a file goes, so a crash in between never leaves a hole in the log.
+   */
+  private async makeRoom(incoming: number, limit: number): Promise<void> {
+    while (this.bytes() + incoming > limit) {
+      if (this.segments.length === 1) {
+        // Nothing older to drop: an append larger than the whole limit is still written.
+        if (this.segments[0]!.count === 0) return;
+        await this.rollOver();
+      }
+      const victim = this.segments[0]!;
+      const before = this.depth();
+      const [oldest] = before > 0 ? await this.read(victim.first, { maxRecords: 1, maxBytes: Number.POSITIVE_INFINITY }) : [];
+      this.acks.add(victim.first, victim.end);
+      const dropped = before - this.depth();
+      await this.saveState();
+      await rm(victim.path, { force: true });
+      this.segments.shift();
+      this.counters.dropped_bytes += victim.size;
+      if (dropped === 0) continue;
+      this.counters.dropped_readings += dropped;
+      if (oldest && oldest.index < victim.end && (this.oldestDroppedTs === null || oldest.reading.ts < this.oldestDroppedTs)) {
+        this.oldestDroppedTs = oldest.reading.ts;
+      }
+      if (!this.overflow) {
+        this.overflow = { dropped: 0 };
+        const error = agentErrors.BUFFER_FULL({ dir: this.dir, max_bytes: limit, policy: this.fullPolicy });
+        this.log.warn({ code: error.code, hint: error.hint, oldest_dropped_ts: this.oldestDroppedTs }, error.message);
+      }
+      this.overflow.dropped += dropped;
+    }
   }
 
   private async saveState(): Promise<void> {

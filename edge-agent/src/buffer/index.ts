@@ -1,1 +1,9 @@
-export { DurableBuffer, type BufferedRecord, type BufferOptions, type BufferStats } from './durable-buffer.ts';
+export {
+  bufferFullPolicies,
+  DurableBuffer,
+  type BufferedRecord,
+  type BufferFullPolicy,
+  type BufferOptions,
+  type BufferStats,
+  type LossReason,
+} from './durable-buffer.ts';

@@ -41,36 +41,45 @@ function crossCheck(sources: ReadonlyArray<[number, SourceConfig]>): { issues: C
   const warnings: ConfigIssue[] = [];
   const knownBridges = Object.keys(bridges).sort().join(', ');
   const knownProfiles = listProfileIds().join(', ');
-  // Map('id' | 'device' -> Map(value -> index of the first source using it))
-  const firstUse = { id: new Map<string, number>(), device: new Map<string, number>() };
+  // Map(source id -> index of the first source using it), Map(device -> where it was first read)
+  const firstSource = new Map<string, number>();
+  const firstDevice = new Map<string, string>();
   for (const [i, source] of sources) {
-    const at = (key: string): IssuePath => ['sources', i, key];
-    for (const key of ['id', 'device'] as const) {
-      const earlier = firstUse[key].get(source[key]);
-      if (earlier === undefined) firstUse[key].set(source[key], i);
-      else if (key === 'id') issues.push({ at: at(key), message: `source id ${source.id} is already used by sources[${earlier}]`, hint: 'give every source its own id' });
-      else issues.push({ at: at(key), message: `device ${source.device} is already read by sources[${earlier}]`, hint: 'one device, one source: check the device ids against the labels on the sensors' });
-    }
-    const bridgeKnown = isBridgeId(source.bridge);
-    if (!bridgeKnown) {
-      issues.push({ at: at('bridge'), message: `unknown bridge "${source.bridge}"`, hint: `known bridges: ${knownBridges}` });
-    }
-    const profile = profileIfKnown(source.profile);
-    if (!profile) {
-      issues.push({ at: at('profile'), message: `unknown profile "${source.profile}"`, hint: `known profiles: ${knownProfiles}` });
-      continue;
-    }
-    if (bridgeKnown && profile.bridge !== source.bridge) {
-      issues.push({
-        at: at('bridge'),
-        message: `profile ${profile.id} is decoded by bridge ${profile.bridge}, not ${source.bridge}`,
-        hint: `set bridge: ${profile.bridge}, or choose the profile of the device on this port`,
-      });
-    }
+    const at = (...key: ReadonlyArray<string | number>): IssuePath => ['sources', i, ...key];
+    const earlier = firstSource.get(source.id);
+    if (earlier === undefined) firstSource.set(source.id, i);
+    else issues.push({ at: at('id'), message: `source id ${source.id} is already used by sources[${earlier}]`, hint: 'give every source its own id' });
+
     const kind = findSourceKind(source.kind)!;
-    const found = kind.check(source, profile);
-    for (const e of found.errors) issues.push({ at: at(e.key), message: e.message });
-    for (const w of found.warnings) warnings.push({ at: at(w.key), message: w.message });
+    const profiles = new Map<string, DeviceProfile>();
+    for (const entry of kind.devices(source)) {
+      const where = `sources[${i}]${entry.at.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('')}`;
+      const readBy = firstDevice.get(entry.device);
+      if (readBy === undefined) firstDevice.set(entry.device, where);
+      else issues.push({ at: at(...entry.at, 'device'), message: `device ${entry.device} is already read by ${readBy}`, hint: 'one device, one source: check the device ids against the labels on the sensors' });
+
+      const bridgeKnown = entry.bridge === undefined || isBridgeId(entry.bridge);
+      if (!bridgeKnown) {
+        issues.push({ at: at(...entry.at, 'bridge'), message: `unknown bridge "${entry.bridge}"`, hint: `known bridges: ${knownBridges}` });
+      }
+      const profile = profileIfKnown(entry.profile);
+      if (!profile) {
+        issues.push({ at: at(...entry.at, 'profile'), message: `unknown profile "${entry.profile}"`, hint: `known profiles: ${knownProfiles}` });
+        continue;
+      }
+      profiles.set(entry.device, profile);
+      if (entry.bridge !== undefined && bridgeKnown && profile.bridge !== entry.bridge) {
+        issues.push({
+          at: at(...entry.at, 'bridge'),
+          message: `profile ${profile.id} is decoded by bridge ${profile.bridge}, not ${entry.bridge}`,
+          hint: `set bridge: ${profile.bridge}, or choose the profile of the device on this port`,
+        });
+      }
+    }
+    const found = kind.check(source, profiles);
+    const keyPath = (key: string) => at(...key.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k)));
+    for (const e of found.errors) issues.push({ at: keyPath(e.key), message: e.message });
+    for (const w of found.warnings) warnings.push({ at: keyPath(w.key), message: w.message });
   }
   return { issues, warnings };
 }
@@ -145,7 +154,9 @@ export function parseConfigText(text: string, path: string): LoadedConfig {
   const password = file.cloud.password ?? readPassword(abs(file.cloud.password_file!));
   const sources = file.sources.map((source) => {
     const copy: Record<string, unknown> = { ...source };
-    for (const key of findSourceKind(source.kind)!.pathKeys) copy[key] = abs(String(copy[key]));
+    for (const key of findSourceKind(source.kind)!.pathKeys) {
+      if (typeof copy[key] === 'string') copy[key] = abs(copy[key]);
+    }
     return copy as typeof source;
   });
   return {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { gatewayIdSchema, MAX_BATCH_READINGS } from '@zenne/device-profiles';
+import { bufferFullPolicies } from '../buffer/index.ts';
 import { sourceConfigSchema } from '../sources/index.ts';
 
 const MQTT_PROTOCOLS = ['mqtt:', 'mqtts:', 'tcp:', 'ssl:', 'ws:', 'wss:'];
@@ -35,6 +36,21 @@ export const uplinkConfigSchema = z.strictObject({
   reconnect_max_ms: z.number().int().min(100).max(600_000).default(30_000),
   /** How often the retained `online` status is refreshed. */
   status_interval_ms: z.number().int().min(1000).max(600_000).default(10_000),
+  /**
+   * Cap on readings per second sent from the backlog that built up while the
+   * cloud was unreachable (batches marked `historical`); live readings are not
+   * limited.
+   */
+  backfill_max_readings_per_s: z.number().min(1).max(100_000).default(1000),
+});
+
+const MIB = 1024 * 1024;
+
+export const bufferConfigSchema = z.strictObject({
+  /** Bytes the buffer's segment files may take on disk; keep it below the free space of state_dir's file system. */
+  max_bytes: z.number().int().min(MIB).max(2 ** 50).default(256 * MIB),
+  /** What an append does when the buffer is at max_bytes. */
+  full_policy: z.enum(bufferFullPolicies).default('drop_oldest'),
 });
 
 /**
@@ -47,12 +63,14 @@ export const agentConfigSchema = z.strictObject({
   gateway: z.strictObject({ id: gatewayIdSchema }),
   cloud: cloudConfigSchema,
   state_dir: z.string().min(1),
+  buffer: bufferConfigSchema.default(bufferConfigSchema.parse({})),
   uplink: uplinkConfigSchema.default(uplinkConfigSchema.parse({})),
   sources: z.array(sourceConfigSchema).min(1),
 });
 
 export type AgentConfigFile = z.infer<typeof agentConfigSchema>;
 export type UplinkConfig = z.infer<typeof uplinkConfigSchema>;
+export type BufferConfig = z.infer<typeof bufferConfigSchema>;
 
 /**
  * The config the agent runs with: the file's content with paths made

@@ -33,6 +33,11 @@ export const agentStatusSchema = z.object({
     damaged_records: count,
     segments: count,
     bytes: count,
+    dropped_readings: count,
+    dropped_bytes: count,
+    oldest_dropped_ts: timestampSchema.nullable(),
+    /** Map(reason -> readings that could not be buffered), e.g. disk_full. */
+    lost_readings: z.record(z.string(), count),
   }),
   uplink: uplinkStatsSchema,
 });

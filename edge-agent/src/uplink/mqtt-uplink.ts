@@ -65,6 +65,15 @@ function isAuthError(err: unknown): boolean {
  * unacknowledged batch is sent again, in order, before anything new (the
  * cloud drops duplicates on device + seq).
  *
+ * Backfill: what was buffered before the connection came up is the backlog.
+ * It goes first, in buffer order, in batches marked `historical`, at most
+ * `backfill_max_readings_per_s` (a token bucket one backfill batch deep);
+ * readings appended since the connect follow at full speed. Backlog first
+ * keeps every device's readings arriving in seq order, which the cloud's
+ * store and its live view rely on; the price is that live readings wait
+ * behind the backlog (at most backlog / rate seconds, visible as the status'
+ * buffer_oldest_age_s).
+ *
  * Lifecycle: start() once; stop() publishes `offline`, disconnects and
  * resolves; acks arriving after stop() are not applied.
  */
@@ -91,6 +100,12 @@ export class MqttUplink {
   /** When the pump first saw a batch that is not full; it is sent anyway `batch_max_wait_ms` later. */
   private waitingSince: number | undefined;
   private batchTimer: NodeJS.Timeout | undefined;
+  /** Backfill readings that may be sent right now (token bucket), refilled at `backfill_max_readings_per_s`. */
+  private backfillTokens = 0;
+  private backfillRefilledAt = 0;
+  private backfillTimer: NodeJS.Timeout | undefined;
+  /** The backlog being sent since the last connect: readings sent so far and when it started. */
+  private backfill: { readings: number; startedAt: number } | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private statusTimer: NodeJS.Timeout | undefined;
   private unsubscribeBuffer: (() => void) | undefined;
@@ -118,6 +133,7 @@ export class MqttUplink {
     clearInterval(this.statusTimer);
     clearTimeout(this.reconnectTimer);
     clearTimeout(this.batchTimer);
+    clearTimeout(this.backfillTimer);
     const client = this.client;
     this.client = undefined;
     if (client?.connected) {
@@ -183,6 +199,9 @@ export class MqttUplink {
     this.counters.connects += 1;
     this.lastError = null;
     this.liveFrom = this.options.buffer.nextIndex;
+    this.backfillTokens = this.backfillBatchMax();
+    this.backfillRefilledAt = Date.now();
+    this.backfill = undefined;
     if (this.outage) this.log.info({ url: this.options.cloud.mqtt_url, in_flight: this.inFlight.size }, 'cloud connection recovered');
     else this.log.info({ url: this.options.cloud.mqtt_url, depth: this.options.buffer.depth() }, 'cloud connected');
     this.outage = undefined;
@@ -228,10 +247,15 @@ export class MqttUplink {
   private statusPayload(state: GatewayStatus['state'], oldestAge?: number | null): string {
     const status: GatewayStatus = { v: 1, gateway: this.options.gateway, state, ts: new Date().toISOString() };
     if (state === 'online') {
+      const buffer = this.options.buffer.stats();
       status.uptime_s = Math.round((Date.now() - this.startedAt) / 1000);
-      status.buffer_depth = this.options.buffer.depth();
+      status.buffer_depth = buffer.depth;
       status.buffer_oldest_age_s = oldestAge ?? null;
       status.readings_sent = this.counters.readings_sent;
+      status.buffer_dropped_readings = buffer.dropped_readings;
+      status.buffer_dropped_bytes = buffer.dropped_bytes;
+      status.buffer_oldest_dropped_ts = buffer.oldest_dropped_ts;
+      status.buffer_lost_readings = buffer.lost_readings;
     }
     return JSON.stringify(status);
   }
@@ -278,18 +302,64 @@ export class MqttUplink {
       });
   }
 
+  /** Readings in one backfill batch: a batch never needs more than one second of the rate. */
+  private backfillBatchMax(): number {
+    const { batch_max_readings, backfill_max_readings_per_s } = this.options.uplink;
+    return Math.max(1, Math.min(batch_max_readings, Math.floor(backfill_max_readings_per_s)));
+  }
+
+  /**
+   * Takes `count` backfill tokens, or returns the ms until they are there.
+   * The bucket holds one backfill batch, so the long-run rate is the configured one.
+   */
+  private takeBackfillTokens(count: number): number {
+    const rate = this.options.uplink.backfill_max_readings_per_s;
+    const now = Date.now();
+    this.backfillTokens = Math.min(this.backfillBatchMax(), this.backfillTokens + ((now - this.backfillRefilledAt) / 1000) * rate);
+    this.backfillRefilledAt = now;
+    if (this.backfillTokens >= count) {
+      this.backfillTokens -= count;
+      return 0;
+    }
+    return Math.ceil(((count - this.backfillTokens) / rate) * 1000);
+  }
+
   private async fill(): Promise<void> {
     const { uplink, buffer } = this.options;
     while (this.state === 'connected' && !this.stopping && this.inFlight.size < uplink.max_in_flight) {
-      const records = await buffer.read(this.nextRead, {
-        maxRecords: uplink.batch_max_readings,
+      const backlog = this.nextRead < this.liveFrom;
+      const read = await buffer.read(this.nextRead, {
+        maxRecords: backlog ? this.backfillBatchMax() : uplink.batch_max_readings,
         // One comma between readings in the JSON array, plus the envelope.
         maxBytes: MAX_BATCH_BYTES - ENVELOPE_RESERVE_BYTES - uplink.batch_max_readings,
       });
-      if (records.length === 0) return;
+      if (read.length === 0) return;
+      const historical = read[0]!.index < this.liveFrom;
+      // A batch is all backlog or all live, never both.
+      const records = historical ? read.filter((r) => r.index < this.liveFrom) : read;
       const last = records.at(-1)!;
-      // Full: as many readings as allowed, or more are waiting behind the ones that fit.
-      const full = records.length >= uplink.batch_max_readings || last.index + 1 < buffer.nextIndex;
+      if (historical) {
+        const wait = this.takeBackfillTokens(records.length);
+        if (wait > 0) {
+          this.backfillTimer ??= setTimeout(() => {
+            this.backfillTimer = undefined;
+            this.pump();
+          }, wait);
+          return;
+        }
+        if (!this.backfill) {
+          this.backfill = { readings: 0, startedAt: Date.now() };
+          this.log.info({ backlog: buffer.depth(), max_readings_per_s: uplink.backfill_max_readings_per_s }, 'backfill started');
+        }
+        this.backfill.readings += records.length;
+        this.counters.readings_backfilled += records.length;
+        if (last.index + 1 >= this.liveFrom) {
+          const seconds = (Date.now() - this.backfill.startedAt) / 1000;
+          this.log.info({ readings: this.backfill.readings, seconds }, 'backfill sent');
+        }
+      }
+      // Full: as many readings as allowed, or more are waiting behind the ones that fit; the backlog is complete.
+      const full = historical || records.length >= uplink.batch_max_readings || last.index + 1 < buffer.nextIndex;
       if (!full) {
         const now = Date.now();
         this.waitingSince ??= now;
@@ -312,7 +382,7 @@ export class MqttUplink {
         from: records[0]!.index,
         to: last.index + 1,
         readings: records.map((r) => r.reading),
-        historical: records[0]!.index < this.liveFrom,
+        historical,
       };
       this.nextRead = batch.to;
       this.inFlight.set(batch.id, batch);

@@ -18,6 +18,8 @@ export const uplinkCountersSchema = z.object({
   /** Batches the cloud refused whole (ack with `error`); dropped. */
   batches_refused: count,
   readings_sent: count,
+  /** Readings sent from the backlog (batches marked historical), rate-limited. */
+  readings_backfilled: count,
   readings_stored: count,
   readings_duplicate: count,
   readings_rejected: count,
@@ -48,6 +50,7 @@ export function emptyCounters(): UplinkCounters {
     batches_acked: 0,
     batches_refused: 0,
     readings_sent: 0,
+    readings_backfilled: 0,
     readings_stored: 0,
     readings_duplicate: 0,
     readings_rejected: 0,

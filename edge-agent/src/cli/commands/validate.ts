@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/index.ts';
 import { agentErrors } from '../../errors.ts';
+import { findSourceKind } from '../../sources/index.ts';
 import type { Command } from '../command.ts';
 import { EXIT } from '../exit-codes.ts';
 
@@ -38,9 +39,9 @@ Exit codes: 0 valid (warnings may be printed), 1 invalid or unreadable, 2 usage 
     const { config, warnings } = loadConfig(values.config);
     process.stdout.write(`${config.file}: valid — gateway ${config.gateway.id}, cloud ${config.cloud.mqtt_url}, state_dir ${config.state_dir}\n`);
     for (const source of config.sources) {
-      process.stdout.write(
-        `  ${source.id}: ${source.kind} ${source.port} @ ${source.baud_rate} baud, bridge ${source.bridge}, profile ${source.profile} → device ${source.device}\n`,
-      );
+      const kind = findSourceKind(source.kind)!;
+      const devices = kind.devices(source).map((d) => `${d.device} (${d.profile})`).join(', ');
+      process.stdout.write(`  ${source.id}: ${kind.describe(source)} → ${devices}\n`);
     }
     for (const warning of warnings) process.stdout.write(`  warning: ${warning}\n`);
     return EXIT.OK;

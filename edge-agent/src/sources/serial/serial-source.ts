@@ -31,8 +31,11 @@ interface Resolved {
 
 /**
  * A sensor on a serial port that reports by itself (SDS011 and PMS5003 in
- * their factory "active" mode). Bytes go through the bridge's parser, frames
- * through the profile's normaliser, readings to the sink.
+ * their factory "active" mode) or only when asked (MH-Z19B): when the bridge
+ * has a `pollCommand`, the source writes it as soon as the port is open and
+ * then every `poll_period_s` (default: the profile's `sample_period_s`) while
+ * it stays open. Bytes go through the bridge's parser, frames through the
+ * profile's normaliser, readings to the sink.
  *
  * When the port cannot be opened or disappears (adapter unplugged), the source
  * reports `unavailable`, logs it once and retries with backoff; it logs once
@@ -56,6 +59,10 @@ export class SerialSource implements Source {
   // Frames are delivered one after the other: each waits for the previous sink call.
   private delivery: Promise<void> = Promise.resolve();
   private retryTimer: NodeJS.Timeout | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
+  // Whether a frame arrived since the last poll command, and whether the silence was already logged.
+  private answeredSincePoll = true;
+  private silenceLogged = false;
   private unavailableLogged = false;
   private sinkFailing = false;
   private stopping: Promise<void> | undefined;
@@ -138,6 +145,7 @@ export class SerialSource implements Source {
         this.log.info({ device: this.device, baud_rate: this.config.baud_rate, bridge: bridge.id }, 'serial port open');
       }
       this.attachParser(port, bridge);
+      this.startPolling(port, bridge);
     });
   }
 
@@ -146,6 +154,7 @@ export class SerialSource implements Source {
     this.parser = parser;
     this.parserDone = new Promise((resolve) => parser.once('end', resolve));
     parser.on('data', (frame: DecodedFrame) => {
+      this.answeredSincePoll = true;
       this.delivery = this.delivery.then(() => this.deliver(frame));
     });
     parser.on('frame-error', (err: FrameError) => {
@@ -155,11 +164,54 @@ export class SerialSource implements Source {
     port.on('data', (chunk: Buffer) => parser.write(chunk));
     port.on('error', (err: Error) => this.log.debug({ err }, 'serial port error'));
     port.on('close', (err: Error | null) => {
+      this.stopPolling();
       this.retireParser();
       if (this.stopping) return;
       this.port = undefined;
       this.unavailable(err ?? new Error('port closed'));
     });
+  }
+
+  /** For devices that only answer when asked: one poll now, then one per period while the port is open. */
+  private startPolling(port: SerialPortStream, bridge: Bridge): void {
+    const pollCommand = bridge.pollCommand?.bind(bridge);
+    if (!pollCommand) return;
+    const periodMs = (this.config.poll_period_s ?? this.resolved!.profile.sample_period_s) * 1000;
+    const poll = () => {
+      if (!port.isOpen) return;
+      this.checkAnswered();
+      this.answeredSincePoll = false;
+      // A failed write shows up as the port's close/error, which the recovery path handles.
+      port.write(pollCommand(), (err) => {
+        if (err) this.log.debug({ err }, 'poll command not written');
+      });
+    };
+    this.stopPolling();
+    this.answeredSincePoll = true;
+    poll();
+    this.pollTimer = setInterval(poll, periodMs);
+  }
+
+  /** Counts a poll period that ended without a frame (`no_answer`); logs the first of a run, and the end of it. */
+  private checkAnswered(): void {
+    if (this.answeredSincePoll) {
+      if (this.silenceLogged) {
+        this.silenceLogged = false;
+        this.log.info({ device: this.device }, 'device answers the poll command again');
+      }
+      return;
+    }
+    const message = `no frame from ${this.config.port} in answer to the last poll command: check that TX and RX are crossed, the baud rate (${this.config.baud_rate}) and the sensor's power supply`;
+    this.tracker.recordError('no_answer', message);
+    if (!this.silenceLogged) {
+      this.silenceLogged = true;
+      this.log.warn({ device: this.device }, message);
+    }
+  }
+
+  private stopPolling(): void {
+    clearInterval(this.pollTimer);
+    this.pollTimer = undefined;
   }
 
   /** Ends the current parser (flushing what it holds) and keeps its counters. */
@@ -225,6 +277,7 @@ export class SerialSource implements Source {
 
   private async shutdown(): Promise<void> {
     clearTimeout(this.retryTimer);
+    this.stopPolling();
     const port = this.port;
     this.port = undefined;
     if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));

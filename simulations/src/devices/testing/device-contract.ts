@@ -17,7 +17,8 @@ const T0 = Date.UTC(2026, 0, 15, 8, 30);
 
 /**
  * The contract every virtual device kind meets, run by each kind's test file:
- * in active mode it sends frames that the kind's own firmware bridge decodes to
+ * in active mode (or, for a device its bridge polls, when polled) it sends frames
+ * that the kind's own firmware bridge decodes to
  * `kind.fieldsAt()`, injected faults show up as the parser's frame errors, and
  * `stop()` leaves the link to its owner.
  */
@@ -35,17 +36,24 @@ export function virtualDeviceContract({ kind, openLink }: DeviceContractOptions)
         await device.stop();
         await link.close();
       });
-      const parser = getBridge(kind.id).createParser();
+      const bridge = getBridge(kind.id);
+      const parser = bridge.createParser();
       link.host.pipe(parser);
       device.start(link.device);
+      // A device that only answers when asked (its bridge has a poll command) is polled, as the agent does.
+      const pollCommand = bridge.pollCommand?.bind(bridge);
+      if (pollCommand) {
+        const timer = setInterval(() => link.host.write(pollCommand()), 20);
+        cleanups.push(async () => clearInterval(timer));
+      }
       return { device, parser };
     }
 
-    it('reports in active mode the fields fieldsAt() gives, decodable by its bridge', async () => {
+    it('reports (in active mode, or when polled) the fields fieldsAt() gives, decodable by its bridge', async () => {
       const { device, parser } = await startDevice();
       const frame = await new Promise<DecodedFrame>((resolve) => parser.once('data', resolve));
       const expected = kind.fieldsAt(SOURCE, T0);
-      expect(Object.keys(expected)).toContain('pm2_5');
+      expect(Object.keys(expected).length).toBeGreaterThan(0);
       for (const [field, value] of Object.entries(expected)) expect(frame.fields[field]).toBe(value);
       expect(device.counters.frames_sent).toBeGreaterThan(0);
     });
