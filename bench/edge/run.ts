@@ -15,6 +15,7 @@ import { createNormaliser, getProfile, type ReadingDraft } from '@zenne/device-p
 import { bridges } from '@zenne/firmware-bridges';
 import { DurableBuffer } from '../../edge-agent/src/buffer/index.ts';
 import { realPmSeries } from '../lib-real-series.ts';
+import { measureBackfill, type BackfillResult } from './backfill.ts';
 
 const HELP = `bench/edge — decode + normalise + durable buffer on one core, beside a plain append-only file
 
@@ -23,6 +24,8 @@ Usage: npm run bench:edge -- [options]
 Options:
   --readings N   readings per run (default 200000; each SDS011 frame gives 2)
   --sensors LIST comma-separated sensor counts (default 100,1000)
+  --backfill-readings N   backlog drained through the real uplink to mosquitto (default 20000)
+  --backfill-rates LIST   configured backfill_max_readings_per_s values (default 2000,100000)
   --dir DIR      where to write (default: the OS temp dir; use the disk you care about)
   --help         this text
 
@@ -34,6 +37,8 @@ const { values: opt } = parseArgs({
   options: {
     readings: { type: 'string', default: '200000' },
     sensors: { type: 'string', default: '100,1000' },
+    'backfill-readings': { type: 'string', default: '20000' },
+    'backfill-rates': { type: 'string', default: '2000,100000' },
     dir: { type: 'string' },
     /** Internal: run one `<system>:<sensors>` case in this process and print its row as JSON. */
     case: { type: 'string' },
@@ -172,6 +177,28 @@ async function runCase(system: keyof typeof SYSTEMS, sensors: number): Promise<R
   }
 }
 
+/** Readings of 100 sensors from the real series, as the normaliser makes them. */
+function backlog(n: number): ReadingDraft[] {
+  const t0 = Date.now() - n * 1000;
+  return Array.from({ length: n }, (_, i) => {
+    const v = series[i % series.length]!;
+    const quantity = i % 2 === 0 ? 'pm2_5' : 'pm10';
+    return {
+      device: `aq-bench-${String(i % 100).padStart(4, '0')}`,
+      quantity,
+      value: v[quantity],
+      unit: 'ug/m3',
+      ts: new Date(t0 + i * 1000).toISOString(),
+      quality: 'good',
+    } satisfies ReadingDraft;
+  });
+}
+
+if (opt.case?.startsWith('backfill:')) {
+  console.log(JSON.stringify(await measureBackfill(backlog(Number(opt['backfill-readings'])), Number(opt.case.split(':')[1]))));
+  process.exit(0);
+}
+
 if (opt.case) {
   const [system, sensors] = opt.case.split(':');
   console.log(JSON.stringify(await runCase(system as keyof typeof SYSTEMS, Number(sensors))));
@@ -197,8 +224,24 @@ for (const r of rows) {
   const peer = rows.find((p) => p.sensors === r.sensors && p.system.startsWith('plain'))!;
   console.log(`| ${r.system} | ${r.sensors} | ${r.readings} | ${r.seconds.toFixed(2)} | ${Math.round(r.readings_per_s)} | ${(r.readings_per_s / peer.readings_per_s).toFixed(2)}× | ${r.peak_rss_mib.toFixed(0)} |`);
 }
+const backfill: BackfillResult[] = [];
+for (const rate of opt['backfill-rates'].split(',').map(Number)) {
+  console.error(`backfill of ${opt['backfill-readings']} readings at ${rate}/s configured ...`);
+  const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1), '--case', `backfill:${rate}`], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (child.status !== 0) throw new Error(`backfill at ${rate}/s failed (${child.status})`);
+  backfill.push(JSON.parse(child.stdout.trim().split('\n').at(-1)!) as BackfillResult);
+}
+console.log('\n| backfill through the MQTT uplink (mosquitto + test ingest) | readings | seconds | readings/s | of configured |');
+console.log('|---|---:|---:|---:|---:|');
+for (const b of backfill) {
+  console.log(`| backfill_max_readings_per_s = ${b.configured_per_s} | ${b.readings} | ${b.seconds.toFixed(2)} | ${Math.round(b.measured_per_s)} | ${(b.measured_per_s / b.configured_per_s).toFixed(2)} |`);
+}
+
 const outDir = join(import.meta.dirname, '../results');
 mkdirSync(outDir, { recursive: true });
 const out = join(outDir, `edge-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-writeFileSync(out, JSON.stringify({ readings: totalReadings, dir: baseDir, pinned_to_one_core: Boolean(process.env.ZENNE_BENCH_PINNED), rows }, null, 2));
+writeFileSync(out, JSON.stringify({ readings: totalReadings, dir: baseDir, pinned_to_one_core: Boolean(process.env.ZENNE_BENCH_PINNED), rows, backfill }, null, 2));
 console.log(`\nwritten ${out}`);
