@@ -2,6 +2,8 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { loadProfiles, type DeviceProfile } from '@zenne/device-profiles';
 import { buildHttpApp } from './api/http-app.ts';
+import { newAdminToken, removeAdminFile, writeAdminFile } from './api/provisioning/admin-file.ts';
+import { Provisioning } from './api/provisioning/provisioning.ts';
 import type { CloudStats } from './api/api-context.ts';
 import type { CloudBroker } from './broker/broker.ts';
 import { embeddedBroker } from './broker/embedded-broker.ts';
@@ -10,6 +12,7 @@ import { GatewayStatusBoard } from './ingest/gateway-status.ts';
 import { Ingest } from './ingest/ingest.ts';
 import { LiveBus } from './ingest/live-bus.ts';
 import { duckdbRegistry, duckdbRegistryFile } from './registry/duckdb/duckdb-registry.ts';
+import { ClaimCodes, claimCodesFile } from './registry/claim-codes.ts';
 import type { Registry, RegistryCounts } from './registry/registry.ts';
 import { seedFromFile } from './registry/seed-file.ts';
 import { prepareDataDir } from './shared/data-dir.ts';
@@ -84,6 +87,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     const live = new LiveBus();
     const ingest = new Ingest({ broker, store, registry, live, logger: logger.child({ component: 'ingest' }), ...options.ingest });
     const statusBoard = new GatewayStatusBoard(broker);
+    const provisioning = new Provisioning(registry, await ClaimCodes.open(claimCodesFile(options.dataDir)), () => broker.url, newAdminToken());
     const startedAt = Date.now();
     const stats = (): CloudStats => ({
       uptime_s: Math.round((Date.now() - startedAt) / 1000),
@@ -91,6 +95,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       broker: broker.stats(),
       gateway_status: statusBoard.stats(),
       registry: registry.counts(),
+      provisioning: provisioning.stats(),
     });
     const app = await buildHttpApp(
       {
@@ -98,6 +103,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
         registry,
         profiles,
         live,
+        provisioning,
         stats,
         viewerDir: options.viewerDir ?? DEFAULT_VIEWER_DIR,
         sseHeartbeatMs: options.sseHeartbeatMs ?? 15_000,
@@ -132,9 +138,11 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
         } catch (err) {
           throw cloudErrors.LISTEN_FAILED({ what: 'HTTP', host, port: httpPort, reason: (err as Error).message }, { cause: err });
         }
+        await writeAdminFile(options.dataDir, { http_url: httpUrl, token: provisioning.adminToken });
       },
       stop() {
         stopping ??= (async () => {
+          await removeAdminFile(options.dataDir);
           await broker.stopAccepting();
           await ingest.stop();
           await app.close();

@@ -150,3 +150,42 @@ export const apiErrors = defineErrors('API', {
     hint: 'retry; if it persists, read the cloud log',
   },
 });
+
+/** Technician provisioning: claim codes and their redemption; HTTP status in parentheses. */
+export const provisioningErrors = defineErrors('PROVISIONING', {
+  CLAIM_MALFORMED: {
+    kind: 'invalid_input',
+    message: 'claim code "{code}" is not 16 characters from {alphabet} (dashes and spaces are ignored)',
+    hint: 'retype the code exactly as printed by `zenne-cloud claim`; it has 4 groups of 4 characters, e.g. K7QM-2XPD-9HTA-WE4C',
+  },
+  CLAIM_UNKNOWN: {
+    kind: 'auth',
+    message: 'claim code {code} is not known to this cloud',
+    hint: 'check the code and that --cloud points at the cloud that issued it; otherwise ask the operator for a new code (`zenne-cloud claim`)',
+  },
+  CLAIM_USED: {
+    kind: 'auth',
+    message: 'claim code {code} was already redeemed at {used_at}',
+    hint: 'a claim code works once; ask the operator for a new code (`zenne-cloud claim --gateway {gateway}`)',
+  },
+  CLAIM_EXPIRED: {
+    kind: 'auth',
+    message: 'claim code {code} expired at {expires_at}',
+    hint: 'ask the operator for a new code (`zenne-cloud claim --gateway {gateway}`)',
+  },
+  GATEWAY_UNKNOWN: {
+    kind: 'invalid_input',
+    message: 'gateway "{gateway}" is not registered',
+    hint: 'add the gateway to the seed file and apply it (`zenne-cloud seed` or `run --seed`) before creating a claim code',
+  },
+  ADMIN_DENIED: {
+    kind: 'auth',
+    message: 'admin request refused: {reason}',
+    hint: 'create claim codes with `zenne-cloud claim --data-dir DIR` on the cloud host, as the user that runs the cloud',
+  },
+  ADMIN_UNAVAILABLE: {
+    kind: 'fatal',
+    message: 'cannot reach the running cloud of data directory {dir}: {reason}',
+    hint: 'start the cloud with `zenne-cloud run --data-dir {dir}` first; `claim` talks to it over loopback HTTP',
+  },
+});

@@ -130,6 +130,7 @@ describe('HTTP API (app.inject)', () => {
       'GET /api/v1/readings/latest',
       'GET /api/v1/stats',
       'GET /healthz',
+      'POST /api/v1/provisioning/claim',
     ]);
     const history = body.paths['/api/v1/readings/history'].get;
     const params = history.parameters.map((p: { name: string; in: string; required?: boolean }) => `${p.in}:${p.name}${p.required ? '*' : ''}`);

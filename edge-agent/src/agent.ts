@@ -6,6 +6,10 @@ import { silentLogger, type Logger } from './logger.ts';
 import { createSource, type Source } from './sources/index.ts';
 import { STATUS_INTERVAL_MS, writeStatus, type AgentStatus } from './status/status-file.ts';
 import { MqttUplink } from './uplink/index.ts';
+import { SparkplugUplink, sparkplugDevices } from './uplink/sparkplug/index.ts';
+
+/** What the agent needs of an uplink, whichever `uplink.mode` chose it. */
+type Uplink = Pick<MqttUplink, 'start' | 'stop' | 'stats'>;
 
 export interface AgentDeps {
   /** Defaults to a silent logger (the `run` command passes pino on stdout). */
@@ -40,7 +44,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
   const log = logger.child({ gateway: config.gateway.id });
   const startedAt = new Date();
   let buffer: DurableBuffer | undefined;
-  let uplink: MqttUplink | undefined;
+  let uplink: Uplink | undefined;
   let sources: Source[] = [];
   let state: AgentStatus['state'] = 'running';
   let statusTimer: NodeJS.Timeout | undefined;
@@ -80,6 +84,19 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     return statusWrite;
   }
 
+  function createUplink(opened: DurableBuffer): Uplink {
+    const common = { gateway: config.gateway.id, cloud: config.cloud, uplink: config.uplink, buffer: opened, logger: log };
+    if (config.uplink.mode !== 'sparkplug_b') return new MqttUplink(common);
+    // The schema refuses sparkplug_b without a sparkplug section.
+    const { group_id, edge_node_id = config.gateway.id } = config.sparkplug!;
+    return new SparkplugUplink({
+      ...common,
+      sparkplug: { group_id, edge_node_id },
+      devices: sparkplugDevices(config.sources),
+      stateDir: config.state_dir,
+    });
+  }
+
   async function start(): Promise<void> {
     await mkdir(config.state_dir, { recursive: true });
     buffer = await DurableBuffer.open(join(config.state_dir, 'buffer'), {
@@ -95,13 +112,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
       await opened.close();
       throw err;
     }
-    uplink = new MqttUplink({
-      gateway: config.gateway.id,
-      cloud: config.cloud,
-      uplink: config.uplink,
-      buffer: opened,
-      logger: log,
-    });
+    uplink = createUplink(opened);
     uplink.start();
     const sink = async (readings: Parameters<DurableBuffer['append']>[0]) => {
       await opened.append(readings);

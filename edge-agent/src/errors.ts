@@ -191,4 +191,54 @@ export const agentErrors = defineErrors('AGENT', {
     message: 'device {device} of source {source} maps field {field} to a node, but profile {profile} has no channel with that field',
     hint: 'use the fields of profile {profile} as keys of `nodes`: {fields}',
   },
+  SCAN_OPCUA_FAILED: {
+    kind: 'retryable',
+    message: 'could not browse OPC UA endpoint {endpoint}: {reason}',
+    hint: 'check the URL (opc.tcp://host:4840), that the server runs and the port is open; if the server rejected the certificate, trust the client certificate on the server (its "rejected" folder) or allow security None for browsing',
+  },
+  SCAN_MODBUS_UNREACHABLE: {
+    kind: 'retryable',
+    message: 'could not open Modbus bus {address}: {reason}',
+    hint: 'TCP: check host and port (502 by default) and that the meter or gateway is powered and reachable (ping); RTU: check the adapter and the port path (ls /dev/serial/by-id/)',
+  },
+  TEST_DEVICE_UNKNOWN: {
+    kind: 'invalid_input',
+    message: 'device {device} is not read by any source of {config}',
+    hint: 'use a device id from the config: {known}',
+  },
+  TEST_CLOUD_UNREACHABLE: {
+    kind: 'retryable',
+    message: 'cloud API {url} did not answer: {reason}',
+    hint: 'check --cloud-api (e.g. https://zenne.example/ or http://127.0.0.1:8080) and the network; the readings shown above were decoded locally',
+  },
+  SPARKPLUG_NCMD_INVALID: {
+    kind: 'invalid_input',
+    message: 'Sparkplug NCMD on {topic} is not a Sparkplug B payload: {reason}',
+    hint: 'the host application must send NCMD as a Sparkplug B protobuf payload (Sparkplug 3.0 §6.4); the command was ignored',
+  },
+  PROVISION_CLOUD_UNREACHABLE: {
+    kind: 'retryable',
+    message: 'cannot reach the Zenne cloud at {url}: {reason}',
+    hint: 'check the --cloud URL (http://HOST:PORT of the cloud HTTP API, the one serving /api/v1/docs), the network and any firewall between this gateway and the cloud; the claim code was not used',
+  },
+  PROVISION_BAD_ANSWER: {
+    kind: 'fatal',
+    message: 'the server at {url} did not answer like a Zenne cloud: {reason}',
+    hint: 'check that --cloud points at the Zenne cloud HTTP API, not at its MQTT port or a proxy page',
+  },
+  PROVISION_CLOCK_SKEW: {
+    kind: 'fatal',
+    message: "this gateway's clock is {skew_s} s off the cloud's (cloud: {cloud_date}, here: {local_date})",
+    hint: 'readings carry this clock: set it right (enable NTP, e.g. `timedatectl set-ntp true`) and run provision again; the claim code was not used',
+  },
+  PROVISION_CLAIM_REFUSED: {
+    kind: 'auth',
+    message: 'the cloud refused the claim code: {reason}',
+    hint: 'ask the operator for a new claim code (`zenne-cloud claim --gateway GATEWAY`); a code works once and expires',
+  },
+  PROVISION_WRITE_FAILED: {
+    kind: 'fatal',
+    message: 'cannot write {file}: {reason}',
+    hint: 'run provision as the user that runs the agent, with --config in a writable folder; if the code was already redeemed, ask for a new one',
+  },
 });

@@ -4,6 +4,7 @@ import type { BrokerStats } from '../broker/broker.ts';
 import type { GatewayStatusStats } from '../ingest/gateway-status.ts';
 import type { IngestStats } from '../ingest/ingest-stats.ts';
 import type { LiveBus } from '../ingest/live-bus.ts';
+import type { Provisioning, ProvisioningStats } from './provisioning/provisioning.ts';
 import type { Registry, RegistryCounts } from '../registry/registry.ts';
 import type { ReadingStore } from '../stores/store.ts';
 
@@ -13,6 +14,7 @@ export interface CloudStats {
   broker: BrokerStats;
   gateway_status: GatewayStatusStats;
   registry: RegistryCounts;
+  provisioning: ProvisioningStats;
 }
 
 /** What the HTTP plugins may use; passed to each as its options. */
@@ -21,6 +23,8 @@ export interface ApiContext {
   registry: Registry;
   profiles: ReadonlyMap<string, DeviceProfile>;
   live: LiveBus;
+  /** Claim codes: issue (admin) and redeem (technicians). */
+  provisioning: Provisioning;
   stats: () => CloudStats;
   /** Directory of the built twin viewer. */
   viewerDir: string;

@@ -7,13 +7,14 @@ import devicesApi from './devices/index.ts';
 import healthApi from './health/index.ts';
 import liveApi from './live/index.ts';
 import openApi from './openapi/index.ts';
+import provisioningApi from './provisioning/index.ts';
 import readingsApi from './readings/index.ts';
 import statsApi from './stats/index.ts';
 import viewer from './viewer/index.ts';
 import { useZodValidation } from './zod-routes.ts';
 
 /** The HTTP plugins, one per resource, in registration order (openapi first: it collects the others' routes). */
-const API_PLUGINS = [openApi, healthApi, devicesApi, readingsApi, liveApi, statsApi, viewer] as const;
+const API_PLUGINS = [openApi, healthApi, devicesApi, readingsApi, liveApi, statsApi, provisioningApi, viewer] as const;
 
 const STATUS_BY_CODE: Record<string, number> = {
   [apiErrors.BAD_REQUEST.code]: 400,

@@ -8,12 +8,14 @@ Commands:
   run          start the cloud (broker + ingest + HTTP API)
   seed         load sites, gateways and devices from a YAML file into the registry
   hash-secret  print the scrypt hash of a gateway secret read from stdin
+  claim        issue a one-time claim code for a gateway (asks the running cloud)
 
 Examples:
   zenne-cloud run --data-dir ./data --seed ./fleet.yaml
   zenne-cloud run --data-dir /tmp/zenne --http-port 0 --mqtt-port 0
   zenne-cloud seed --data-dir ./data --file ./fleet.yaml
   printf '%s' 'my gateway secret' | zenne-cloud hash-secret
+  zenne-cloud claim --data-dir ./data --gateway gw-monnaie --ttl 2h
 
 Run \`zenne-cloud <command> --help\` for the flags of a command.
 `;
@@ -23,6 +25,7 @@ const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<number>
   run: async () => (await import('./run.ts')).runCommand,
   seed: async () => (await import('./seed.ts')).seedCommand,
   'hash-secret': async () => (await import('./hash-secret.ts')).hashSecretCommand,
+  claim: async () => (await import('./claim.ts')).claimCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,11 +1,14 @@
 import type { Command } from './command.ts';
+import { provisionCommand } from './commands/provision.ts';
 import { runCommand } from './commands/run.ts';
+import { scanCommand } from './commands/scan.ts';
 import { statusCommand } from './commands/status.ts';
+import { testDeviceCommand } from './commands/test-device.ts';
 import { validateCommand } from './commands/validate.ts';
 import { EXIT } from './exit-codes.ts';
 import { reportError } from './report-error.ts';
 
-const commands: Command[] = [runCommand, statusCommand, validateCommand];
+const commands: Command[] = [runCommand, statusCommand, validateCommand, scanCommand, testDeviceCommand, provisionCommand];
 
 const usage = `Usage: zenne-agent <command> [options]
 
@@ -21,6 +24,7 @@ Examples:
   zenne-agent validate --config /etc/zenne/agent.yaml
   zenne-agent run --config /etc/zenne/agent.yaml
   zenne-agent status --config /etc/zenne/agent.yaml
+  zenne-agent provision --cloud http://10.0.0.5:8080 --claim K7QM-2XPD-9HTA-WE4C -c /etc/zenne/agent.yaml
 
 Exit codes: 0 success, 1 failure (invalid config, fatal error), 2 usage error,
 3 (status) agent not running or stale.

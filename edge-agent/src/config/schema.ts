@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { gatewayIdSchema, MAX_BATCH_READINGS } from '@zenne/device-profiles';
 import { bufferFullPolicies } from '../buffer/index.ts';
 import { sourceConfigSchema } from '../sources/index.ts';
+import { sparkplugIdSchema } from '../uplink/sparkplug/topics.ts';
 
 const MQTT_PROTOCOLS = ['mqtt:', 'mqtts:', 'tcp:', 'ssl:', 'ws:', 'wss:'];
 
@@ -42,6 +43,18 @@ export const uplinkConfigSchema = z.strictObject({
    * limited.
    */
   backfill_max_readings_per_s: z.number().min(1).max(100_000).default(1000),
+  /**
+   * `zenne` (when absent): UplinkBatch JSON to the Zenne cloud, acknowledged by it.
+   * `sparkplug_b`: Eclipse Sparkplug B 3.0 for an industrial MQTT host (needs `sparkplug`).
+   */
+  mode: z.enum(['zenne', 'sparkplug_b']).optional(),
+});
+
+/** Sparkplug B topic elements (`uplink.mode: sparkplug_b`): spBv1.0/{group_id}/.../{edge_node_id}. */
+export const sparkplugConfigSchema = z.strictObject({
+  group_id: sparkplugIdSchema,
+  /** Defaults to the gateway id. */
+  edge_node_id: sparkplugIdSchema.optional(),
 });
 
 const MIB = 1024 * 1024;
@@ -66,6 +79,10 @@ export const agentConfigSchema = z.strictObject({
   buffer: bufferConfigSchema.default(bufferConfigSchema.parse({})),
   uplink: uplinkConfigSchema.default(uplinkConfigSchema.parse({})),
   sources: z.array(sourceConfigSchema).min(1),
+  sparkplug: sparkplugConfigSchema.optional(),
+}).refine((c) => c.uplink.mode !== 'sparkplug_b' || c.sparkplug !== undefined, {
+  message: 'uplink.mode sparkplug_b needs a sparkplug section with group_id',
+  path: ['sparkplug'],
 });
 
 export type AgentConfigFile = z.infer<typeof agentConfigSchema>;

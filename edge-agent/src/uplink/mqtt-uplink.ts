@@ -15,6 +15,7 @@ import type { UplinkConfig } from '../config/index.ts';
 import { agentErrors } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { emptyCounters, type UplinkState, type UplinkStats } from './uplink-stats.ts';
+import { cloudLinkError } from './cloud-link-error.ts';
 
 // Room for the batch envelope (v, gateway, batch id, sent, historical) around the readings array.
 const ENVELOPE_RESERVE_BYTES = 1024;
@@ -42,12 +43,6 @@ interface InFlightBatch {
 
 function reason(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-/** MQTT 3.1.1 CONNACK return codes 4 and 5 (§3.2.2.3): bad credentials, not authorised. */
-function isAuthError(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === 4 || code === 5 || code === 134 || code === 135;
 }
 
 /**
@@ -215,11 +210,8 @@ export class MqttUplink {
 
   private onError(err: unknown): void {
     if (this.stopping) return;
-    const auth = isAuthError(err);
-    const details = { url: this.options.cloud.mqtt_url, gateway: this.options.gateway, reason: reason(err) };
-    const error = auth ? agentErrors.CLOUD_AUTH(details, { cause: err }) : agentErrors.CLOUD_UNAVAILABLE(details, { cause: err });
+    const { error, kind } = cloudLinkError(err, { url: this.options.cloud.mqtt_url, gateway: this.options.gateway });
     this.lastError = error.message;
-    const kind = auth ? 'auth' : 'unreachable';
     if (this.outage !== kind) {
       this.outage = kind;
       this.log.warn({ code: error.code, hint: error.hint, depth: this.options.buffer.depth() }, error.message);
