@@ -86,7 +86,22 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
 
   function createUplink(opened: DurableBuffer): Uplink {
     const common = { gateway: config.gateway.id, cloud: config.cloud, uplink: config.uplink, buffer: opened, logger: log };
-    if (config.uplink.mode !== 'sparkplug_b') return new MqttUplink(common);
+    if (config.uplink.mode !== 'sparkplug_b') {
+      return new MqttUplink({
+        ...common,
+        sources: () =>
+          sources.map((source) => {
+            const stats = source.stats();
+            return {
+              id: stats.id,
+              state: stats.state,
+              readings_per_minute: stats.readings_per_minute,
+              last_frame_at: stats.last_frame_at,
+              errors: Object.values(stats.errors).reduce((sum, n) => sum + n, 0),
+            };
+          }),
+      });
+    }
     // The schema refuses sparkplug_b without a sparkplug section.
     const { group_id, edge_node_id = config.gateway.id } = config.sparkplug!;
     return new SparkplugUplink({

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { topics, uplinkBatchSchema, type Ack, type ReadingDraft, type UplinkBatch } from '@zenne/device-profiles';
+import { gatewayStatusSchema, topics, uplinkBatchSchema, type Ack, type GatewayStatus, type ReadingDraft, type SourceHealth, type UplinkBatch } from '@zenne/device-profiles';
 import { DurableBuffer } from '../src/buffer/index.ts';
 import { silentLogger } from '../src/logger.ts';
 import { MqttUplink } from '../src/uplink/index.ts';
@@ -63,7 +63,7 @@ describe('MqttUplink', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  function start(settings: { batch_max_readings?: number; max_in_flight?: number } = {}): MqttUplink {
+  function start(settings: { batch_max_readings?: number; max_in_flight?: number; sources?: () => SourceHealth[] } = {}): MqttUplink {
     uplink = new MqttUplink({
       gateway: GATEWAY,
       cloud: { mqtt_url: broker.url, username: GATEWAY, password: 'test' },
@@ -77,6 +77,7 @@ describe('MqttUplink', () => {
       },
       buffer,
       logger: silentLogger(),
+      ...(settings.sources ? { sources: settings.sources } : {}),
     });
     uplink.start();
     return uplink;
@@ -163,6 +164,21 @@ describe('MqttUplink', () => {
       buffer_oldest_dropped_ts: drafts(1)[0]!.ts,
       buffer_lost_readings: {},
     });
+  });
+
+  it('reports process health and per-source counters in the retained status', async () => {
+    const statuses: GatewayStatus[] = [];
+    cloud.on('message', (topic, payload) => {
+      if (topic === topics.status(GATEWAY)) statuses.push(gatewayStatusSchema.parse(JSON.parse(payload.toString('utf8'))));
+    });
+    await cloud.subscribeAsync(topics.status(GATEWAY), { qos: 1 });
+    const source = { id: 'sds011-01', state: 'running', readings_per_minute: 120, last_frame_at: drafts(1)[0]!.ts, errors: 2 };
+    start({ sources: () => [source] });
+    await until(() => statuses.some((s) => s.state === 'online'));
+    const online = statuses.find((s) => s.state === 'online')!;
+    expect(online.sources).toEqual([source]);
+    expect(online.rss_bytes).toBeGreaterThan(0);
+    expect(online.cpu_percent).toBeGreaterThanOrEqual(0);
   });
 
   it('sends live readings as they come, not marked historical', async () => {

@@ -67,5 +67,21 @@ export const gatewayStatusSchema = z.object({
   buffer_oldest_dropped_ts: timestampSchema.nullable().optional(),
   /** Readings that never reached the buffer, by reason (e.g. `disk_full`). */
   buffer_lost_readings: z.record(z.string(), z.number().int().nonnegative()).optional(),
+  /** Process health: CPU used since the previous status (% of one core) and resident memory. */
+  cpu_percent: z.number().nonnegative().optional(),
+  rss_bytes: z.number().int().nonnegative().optional(),
+  /** Per-source counters, so the cloud sees a dead sensor behind a live gateway. */
+  sources: z
+    .array(
+      z.object({
+        id: z.string(),
+        state: z.string(),
+        readings_per_minute: z.number().nonnegative(),
+        last_frame_at: timestampSchema.nullable(),
+        errors: z.number().int().nonnegative(),
+      }),
+    )
+    .optional(),
 });
+export type SourceHealth = NonNullable<GatewayStatus['sources']>[number];
 export type GatewayStatus = z.infer<typeof gatewayStatusSchema>;

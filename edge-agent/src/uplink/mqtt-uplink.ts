@@ -6,6 +6,7 @@ import {
   topics,
   type Ack,
   type GatewayStatus,
+  type SourceHealth,
   type Reading,
   type UplinkBatch,
 } from '@zenne/device-profiles';
@@ -30,6 +31,8 @@ export interface UplinkOptions {
   logger: Logger;
   /** Prefix of batch ids; unique per process start by default. */
   bootId?: string;
+  /** The agent's per-source counters, added to every `online` status. */
+  sources?: () => SourceHealth[];
 }
 
 /** A batch sent and not yet acknowledged: buffer range [from, to) and its readings. */
@@ -236,11 +239,24 @@ export class MqttUplink {
     this.reconnectTimer = setTimeout(() => this.connect(), delay);
   }
 
+  private lastCpu = { at: performance.now(), usage: process.cpuUsage() };
+
+  /** CPU since the previous status, in % of one core, and resident memory. */
+  private processHealth(): { cpu_percent: number; rss_bytes: number } {
+    const now = { at: performance.now(), usage: process.cpuUsage() };
+    const cpuMicros = now.usage.user - this.lastCpu.usage.user + (now.usage.system - this.lastCpu.usage.system);
+    const wallMicros = Math.max(1, (now.at - this.lastCpu.at) * 1000);
+    this.lastCpu = now;
+    return { cpu_percent: Math.round((cpuMicros / wallMicros) * 1000) / 10, rss_bytes: process.memoryUsage().rss };
+  }
+
   private statusPayload(state: GatewayStatus['state'], oldestAge?: number | null): string {
     const status: GatewayStatus = { v: 1, gateway: this.options.gateway, state, ts: new Date().toISOString() };
     if (state === 'online') {
       const buffer = this.options.buffer.stats();
       status.uptime_s = Math.round((Date.now() - this.startedAt) / 1000);
+      Object.assign(status, this.processHealth());
+      if (this.options.sources) status.sources = this.options.sources();
       status.buffer_depth = buffer.depth;
       status.buffer_oldest_age_s = oldestAge ?? null;
       status.readings_sent = this.counters.readings_sent;
