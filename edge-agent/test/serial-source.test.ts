@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -126,10 +126,15 @@ describe('serial source: port loss and recovery', () => {
     // Half a frame, then the cable goes: the next parser must not glue it to new bytes.
     await writeFile(pair.b, Buffer.concat([pms.capture.input, pms.capture.input.subarray(0, 15)]));
     await until(() => source.stats().frames >= frames);
+    // The replacement ptys are made while the first pair still holds its own, so the kernel
+    // cannot hand the unplugged port's pty number to them (or to another test's socat) and
+    // the source can only ever reopen the right device.
+    const replacement = await openPtyPair();
     await pair.close();
     await until(() => source.stats().state === 'unavailable');
-
-    pair = await openPtyPair({ dir });
+    await rename(replacement.a, join(dir, 'a'));
+    await rename(replacement.b, join(dir, 'b'));
+    pair = { a: join(dir, 'a'), b: join(dir, 'b'), close: () => replacement.close() };
     await until(() => source.stats().state === 'running');
     await writeFile(pair.b, pms.capture.input);
     await until(() => source.stats().frames >= frames * 2);
