@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DurableBuffer } from './buffer/index.ts';
 import type { AgentConfig } from './config/index.ts';
 import { silentLogger, type Logger } from './logger.ts';
+import { RemoteConfig } from './remote/index.ts';
 import { createSource, type Source } from './sources/index.ts';
 import { STATUS_INTERVAL_MS, writeStatus, type AgentStatus } from './status/status-file.ts';
 import { MqttUplink } from './uplink/index.ts';
@@ -14,6 +15,8 @@ type Uplink = Pick<MqttUplink, 'start' | 'stop' | 'stats'>;
 export interface AgentDeps {
   /** Defaults to a silent logger (the `run` command passes pino on stdout). */
   logger?: Logger;
+  /** Defaults to the source registry's; tests wrap it to make an init() fail. */
+  createSource?: typeof createSource;
 }
 
 export interface Agent {
@@ -42,6 +45,7 @@ export interface Agent {
 export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
   const logger = deps.logger ?? silentLogger();
   const log = logger.child({ gateway: config.gateway.id });
+  const makeSource = deps.createSource ?? createSource;
   const startedAt = new Date();
   let buffer: DurableBuffer | undefined;
   let uplink: Uplink | undefined;
@@ -51,6 +55,8 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
   let statusWrite: Promise<void> = Promise.resolve();
   let statusFailed = false;
   let stopping: Promise<void> | undefined;
+  let remote: RemoteConfig | undefined;
+  let sink: ((readings: Parameters<DurableBuffer['append']>[0]) => Promise<void>) | undefined;
 
   async function status(): Promise<AgentStatus> {
     if (!buffer || !uplink) throw new Error('the agent is not started');
@@ -87,7 +93,14 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
   function createUplink(opened: DurableBuffer): Uplink {
     const common = { gateway: config.gateway.id, cloud: config.cloud, uplink: config.uplink, buffer: opened, logger: log };
     if (config.uplink.mode !== 'sparkplug_b') {
+      remote = new RemoteConfig({
+        config,
+        logger: log,
+        publish: (topic, payload, options) => (uplink as MqttUplink).publish(topic, payload, options),
+        restartSources,
+      });
       return new MqttUplink({
+        channel: remote.channel,
         ...common,
         sources: () =>
           sources.map((source) => {
@@ -121,21 +134,39 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     });
     const opened = buffer;
     try {
-      sources = config.sources.map((source) => createSource(source, { logger: log }));
+      sources = config.sources.map((source) => makeSource(source, { logger: log }));
       for (const source of sources) await source.init();
     } catch (err) {
       await opened.close();
       throw err;
     }
     uplink = createUplink(opened);
+    await remote?.open();
     uplink.start();
-    const sink = async (readings: Parameters<DurableBuffer['append']>[0]) => {
+    const toBuffer = async (readings: Parameters<DurableBuffer['append']>[0]) => {
       await opened.append(readings);
     };
-    for (const source of sources) await source.start(sink);
+    sink = toBuffer;
+    for (const source of sources) await source.start(toBuffer);
     await saveStatus();
     statusTimer = setInterval(() => void saveStatus(), STATUS_INTERVAL_MS);
     log.info({ sources: sources.map((s) => s.id), state_dir: config.state_dir, depth: opened.depth() }, 'agent started');
+  }
+
+  /** Remote config: every source stops, those of `next` are created, inited and started; the buffer and uplink keep running. */
+  async function restartSources(next: AgentConfig): Promise<void> {
+    await Promise.all(sources.map((s) => s.stop()));
+    sources = [];
+    const created = next.sources.map((source) => makeSource(source, { logger: log }));
+    try {
+      for (const source of created) await source.init();
+    } catch (err) {
+      await Promise.all(created.map((s) => s.stop()));
+      throw err;
+    }
+    sources = created;
+    for (const source of created) await source.start(sink!);
+    log.info({ sources: created.map((s) => s.id) }, 'sources restarted');
   }
 
   async function shutdown(): Promise<void> {
@@ -143,6 +174,8 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     if (!buffer || !uplink) return;
     state = 'stopping';
     log.info('agent stopping');
+    // A desired config being applied finishes first, so no source it starts outlives the agent.
+    await remote?.idle();
     await Promise.all(sources.map((s) => s.stop()));
     await uplink.stop();
     state = 'stopped';

@@ -241,4 +241,19 @@ export const agentErrors = defineErrors('AGENT', {
     message: 'cannot write {file}: {reason}',
     hint: 'run provision as the user that runs the agent, with --config in a writable folder; if the code was already redeemed, ask for a new one',
   },
+  REMOTE_CONFIG_BAD_MESSAGE: {
+    kind: 'invalid_input',
+    message: 'desired config on {topic} is not a valid message: {reason}',
+    hint: 'publish JSON { v: 1, version: <integer above the running one>, config: { ...the agent config file as an object } }; the running config stays',
+  },
+  REMOTE_CONFIG_IDENTITY_CHANGED: {
+    kind: 'invalid_input',
+    message: 'desired config version {version} changes {keys}, which cannot change remotely',
+    hint: 'keep gateway, cloud, state_dir, buffer, uplink and sparkplug as in the running config (edit the file on the gateway and restart for those); the running config stays',
+  },
+  REMOTE_CONFIG_WRITE_FAILED: {
+    kind: 'fatal',
+    message: 'cannot write the desired config to {file}: {reason}',
+    hint: 'check that the agent user can write the config file and its folder (disk full, read-only mount); the running config stays',
+  },
 });

@@ -33,6 +33,19 @@ export interface UplinkOptions {
   bootId?: string;
   /** The agent's per-source counters, added to every `online` status. */
   sources?: () => SourceHealth[];
+  /** Extra topics on the uplink's own connection (remote configuration). */
+  channel?: UplinkChannel;
+}
+
+/**
+ * A side channel sharing the uplink's MQTT connection (the broker allows one
+ * client per gateway id): its topics are subscribed on every connect, then
+ * onConnected() runs; messages on them go to onMessage().
+ */
+export interface UplinkChannel {
+  topics: string[];
+  onConnected(): void;
+  onMessage(topic: string, payload: Buffer): void;
 }
 
 /** A batch sent and not yet acknowledged: buffer range [from, to) and its readings. */
@@ -147,6 +160,19 @@ export class MqttUplink {
     this.state = 'stopped';
   }
 
+  /**
+   * Publishes on the current connection (QoS 1); false when there is none
+   * (a channel publishes again from its onConnected()).
+   */
+  publish(topic: string, payload: string, options: { retain: boolean }): boolean {
+    const client = this.client;
+    if (!client?.connected) return false;
+    client.publish(topic, payload, { qos: 1, retain: options.retain }, (err) => {
+      if (err) this.log.warn({ topic, err: err.message }, 'publish failed');
+    });
+    return true;
+  }
+
   stats(): UplinkStats {
     return {
       state: this.state,
@@ -176,7 +202,9 @@ export class MqttUplink {
     this.client = client;
     client.on('connect', () => void this.onConnect(client));
     client.on('message', (topic, payload) => {
-      if (this.client === client && topic === topics.ack(gateway)) this.onAck(topic, payload);
+      if (this.client !== client) return;
+      if (topic === topics.ack(gateway)) this.onAck(topic, payload);
+      else if (this.options.channel?.topics.includes(topic)) this.options.channel.onMessage(topic, payload);
     });
     client.on('error', (err) => this.onError(err));
     client.on('close', () => this.onClose(client));
@@ -184,7 +212,7 @@ export class MqttUplink {
 
   private async onConnect(client: MqttClient): Promise<void> {
     try {
-      await client.subscribeAsync(topics.ack(this.options.gateway), { qos: 1 });
+      await client.subscribeAsync([topics.ack(this.options.gateway), ...(this.options.channel?.topics ?? [])], { qos: 1 });
     } catch (err) {
       this.onError(err);
       client.end(true);
@@ -204,6 +232,7 @@ export class MqttUplink {
     else this.log.info({ url: this.options.cloud.mqtt_url, depth: this.options.buffer.depth() }, 'cloud connected');
     this.outage = undefined;
     this.publishStatus();
+    this.options.channel?.onConnected();
     for (const batch of this.inFlight.values()) {
       this.counters.batches_resent += 1;
       this.send(batch);
