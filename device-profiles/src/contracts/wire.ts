@@ -85,3 +85,31 @@ export const gatewayStatusSchema = z.object({
 });
 export type SourceHealth = NonNullable<GatewayStatus['sources']>[number];
 export type GatewayStatus = z.infer<typeof gatewayStatusSchema>;
+
+/**
+ * Cloud → gateway, on `zenne/v1/gw/{gateway}/config/desired`: the whole agent
+ * config file as an object, with a version that only grows. The agent
+ * validates it like a file before applying it.
+ */
+export const desiredConfigSchema = z.strictObject({
+  v: z.literal(1),
+  version: z.number().int().positive(),
+  config: z.record(z.string(), z.unknown()),
+});
+export type DesiredConfig = z.infer<typeof desiredConfigSchema>;
+
+/**
+ * Gateway → cloud, retained on `zenne/v1/gw/{gateway}/config/reported`:
+ * `version` is the config running now; `running` after a start, otherwise the
+ * outcome of the last desired config (`rejected_version` and `errors` for the
+ * refused ones).
+ */
+export const reportedConfigSchema = z.strictObject({
+  v: z.literal(1),
+  version: z.number().int().nonnegative(),
+  status: z.enum(['running', 'applied', 'rejected', 'rolled_back', 'ignored']),
+  rejected_version: z.number().int().optional(),
+  errors: z.array(z.string()).optional(),
+  at: timestampSchema,
+});
+export type ReportedConfig = z.infer<typeof reportedConfigSchema>;

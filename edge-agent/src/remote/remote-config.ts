@@ -1,14 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
-import { topics, ZenneError } from '@zenne/device-profiles';
+import { desiredConfigSchema, topics, ZenneError, type ReportedConfig } from '@zenne/device-profiles';
 import { writeFileAtomic } from '../atomic-file.ts';
 import { parseConfigText, type AgentConfig } from '../config/index.ts';
 import { agentErrors } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { UplinkChannel } from '../uplink/index.ts';
 import { readConfigVersion, writeConfigVersion } from './config-version.ts';
-import { desiredConfigSchema, type ReportedConfig } from './messages.ts';
 
 /** Sections the buffer and uplink keep using while sources restart: only a local edit and restart may change them. */
 const FIXED_KEYS = ['gateway', 'cloud', 'state_dir', 'buffer', 'uplink', 'sparkplug'] as const;
