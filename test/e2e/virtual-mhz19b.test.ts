@@ -3,12 +3,10 @@
  * pty, read by the agent's serial source, which polls it with the bridge's
  * read command (Winsen manual V1.0 §7).
  */
-import { autoDetect } from '@serialport/bindings-cpp';
-import { SerialPortStream } from '@serialport/stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ReadingDraft } from '@zenne/device-profiles';
 import { openPtyPair, type PtyPair } from '@zenne/firmware-bridges/pty';
-import { getVirtualDeviceKind } from '@zenne/simulations';
+import { closeSerialLink, getVirtualDeviceKind, openSerialLink } from '@zenne/simulations';
 import { silentLogger } from '../../edge-agent/src/logger.ts';
 import { SerialSource, type SerialSourceConfig } from '../../edge-agent/src/sources/serial/index.ts';
 
@@ -17,16 +15,6 @@ const FAST_POLL_S = 0.05;
 
 function mhz19bConfig(port: string): SerialSourceConfig {
   return { id: 'mhz19b-01', kind: 'serial', port, baud_rate: 9600, bridge: 'mhz19b', profile: 'winsen-mhz19b', device: DEVICE, poll_period_s: FAST_POLL_S };
-}
-
-function openPort(path: string): Promise<SerialPortStream> {
-  return new Promise((resolve, reject) => {
-    const port = new SerialPortStream({ binding: autoDetect(), path, baudRate: 9600 }, (err) => (err ? reject(err) : resolve(port)));
-  });
-}
-
-function closePort(port: SerialPortStream): Promise<void> {
-  return port.isOpen ? new Promise((resolve) => port.close(() => resolve())) : Promise.resolve();
 }
 
 async function until(condition: () => boolean): Promise<void> {
@@ -49,8 +37,8 @@ describe('virtual MH-Z19B read by the agent', () => {
   it('answers every poll of the serial source with the replayed CO2', async () => {
     const pair = await pty();
     const kind = getVirtualDeviceKind('mhz19b');
-    const sensorPort = await openPort(pair.b);
-    cleanup.push(() => closePort(sensorPort));
+    const sensorPort = await openSerialLink(pair.b, 9600);
+    cleanup.push(() => closeSerialLink(sensorPort));
     const now = Date.UTC(2026, 0, 15, 8, 30);
     const device = kind.create({ id: DEVICE, source: { at: () => ({ pm2_5: 0, pm10: 0 }) }, now: () => now });
     device.start(sensorPort);
