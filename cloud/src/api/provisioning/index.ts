@@ -1,8 +1,8 @@
-import { timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { gatewayIdSchema, isZenneError, type ZenneError } from '@zenne/device-profiles';
 import { provisioningErrors } from '../../errors.ts';
+import { checkAdmin } from '../admin-auth.ts';
 import { API_PREFIX, errorBodySchema, type ApiContext } from '../api-context.ts';
 
 const STATUS_BY_CODE: Record<string, number> = {
@@ -26,22 +26,8 @@ const credentialsSchema = z.object({
 const issueRequestSchema = z.strictObject({ gateway: gatewayIdSchema, ttl_s: z.number().int().min(60).max(30 * 86_400) });
 const issuedSchema = z.object({ code: z.string(), gateway: z.string(), expires_at: z.string() });
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
-
 function sendRefusal(reply: FastifyReply, err: ZenneError) {
   return reply.status(STATUS_BY_CODE[err.code] ?? 400).send({ code: err.code, message: err.message });
-}
-
-/** Admin routes: loopback peers presenting the token of admin.json only. */
-function checkAdmin(request: FastifyRequest, token: string): void {
-  if (!LOOPBACK.has(request.socket.remoteAddress ?? '')) {
-    throw provisioningErrors.ADMIN_DENIED({ reason: `admin routes answer loopback peers only, not ${request.socket.remoteAddress}` });
-  }
-  const presented = Buffer.from(/^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '');
-  const expected = Buffer.from(token);
-  if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
-    throw provisioningErrors.ADMIN_DENIED({ reason: 'missing or wrong admin token' });
-  }
 }
 
 /**
