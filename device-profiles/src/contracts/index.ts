@@ -1,4 +1,5 @@
 /** The shared contracts alone: no Node built-ins, so browsers (the twin viewer) can import them. */
+export * from './commands.ts';
 export * from './errors.ts';
 export * from './ids.ts';
 export * from './quantities.ts';

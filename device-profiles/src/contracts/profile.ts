@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_SCHEDULE_STEPS, type CommandAction } from './commands.ts';
 import { idSchema } from './ids.ts';
 import { quantitySchema, unitSchema } from './quantities.ts';
 
@@ -88,6 +89,25 @@ export const modbusRegisterSchema = z.strictObject({
   phase: z.union([z.literal(1), z.literal(2), z.literal(3)]).optional(),
 });
 
+const holdingRegisterSchema = z.number().int().min(0).max(0xffff);
+
+/**
+ * Holding registers through which a Modbus device takes commands (see
+ * commands.ts). Each is written (function 06, or 16 for a schedule) and then
+ * read back (function 03) to confirm:
+ * - `dim`: one register, the level in percent;
+ * - `switch`: one register, 1 = on, 0 = off;
+ * - `schedule`: `1 + 2 * max_steps` registers from `register`: the number of
+ *   steps, then per step the minute of the day (0-1439) and the level;
+ *   unused steps are written as zeros.
+ */
+export const modbusCommandMapSchema = z.strictObject({
+  dim: z.strictObject({ register: holdingRegisterSchema }).optional(),
+  switch: z.strictObject({ register: holdingRegisterSchema }).optional(),
+  schedule: z.strictObject({ register: holdingRegisterSchema, max_steps: z.number().int().min(1).max(MAX_SCHEDULE_STEPS) }).optional(),
+});
+export type ModbusCommandMap = z.infer<typeof modbusCommandMapSchema>;
+
 /** Register map of a Modbus device (transport modbus_rtu / modbus_tcp). */
 export const modbusMapSchema = z.strictObject({
   /** `input` = function 04 (read input registers), `holding` = function 03. */
@@ -95,6 +115,8 @@ export const modbusMapSchema = z.strictObject({
   /** Most registers one request may read (≤ 125, the protocol limit); a device with a small buffer needs less. */
   max_block: z.number().int().min(1).max(125).default(125),
   registers: z.array(modbusRegisterSchema).min(1),
+  /** The commands the device takes, and where; absent for read-only devices. */
+  commands: modbusCommandMapSchema.optional(),
 });
 
 /** A device profile: the declarative description of one device model (device-profiles/profiles/*.yaml). */
@@ -134,6 +156,12 @@ export const deviceProfileSchema = z
     }
   });
 export type DeviceProfile = z.infer<typeof deviceProfileSchema>;
+
+/** The commands a device of this profile takes (none for a read-only sensor). */
+export function profileCommands(profile: DeviceProfile): CommandAction[] {
+  const map = profile.modbus?.commands ?? {};
+  return (['dim', 'switch', 'schedule'] as const).filter((action) => map[action] !== undefined);
+}
 export type DeviceProfileInput = z.input<typeof deviceProfileSchema>;
 
 /** What a firmware bridge hands to the normaliser: named numeric fields of one frame. */

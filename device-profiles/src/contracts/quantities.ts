@@ -32,6 +32,8 @@ export const UNITS = {
   min: { dimension: 'duration', factor: 1 / 60, offset: 0, label: 'min' },
   s: { dimension: 'duration', factor: 1 / 3600, offset: 0, label: 's' },
   '{count}': { dimension: 'count', factor: 1, offset: 0, label: 'count' },
+  // A bit field (one bit per fault); never converted, only carried.
+  '{flags}': { dimension: 'flags', factor: 1, offset: 0, label: 'flags' },
   '/cm3': { dimension: 'number_concentration', factor: 1, offset: 0, label: '#/cm³' },
   '/dL': { dimension: 'number_concentration', factor: 0.01, offset: 0, label: '#/0.1 L' },
 } as const;
@@ -66,6 +68,7 @@ export const QUANTITIES = {
   lamp_level: { unit: '%', label: 'Dimming level', description: 'lamp dimming level' },
   lamp_power: { unit: 'W', label: 'Lamp power', description: 'lamp power draw' },
   burning_hours: { unit: 'h', label: 'Burning hours', description: 'lamp burning hours (cumulative)' },
+  lamp_faults: { unit: '{flags}', label: 'Lamp faults', description: 'fault flags of a lamp controller (bit field, 0 = no fault; bits in its profile)' },
 } as const satisfies Record<string, { unit: Unit; label: string; description: string }>;
 
 export type Quantity = keyof typeof QUANTITIES;
