@@ -10,3 +10,4 @@ export { createReplaySource, type ReplaySource } from './replay/replay-source.ts
 export { createTimeShift, type ReplayPhase } from './replay/time-shift.ts';
 export { loadFleet, fleetSchema, BRUSSELS_DEMO_FLEET, type Fleet, type FleetDevice, type FleetGateway } from './fleet/fleet-schema.ts';
 export { startDemo, type DemoOptions, type DemoReporter, type RunningDemo } from './demo/start-demo.ts';
+export { LampControllerServer, Luminaire, FAULT_BITS, type Fault, type LuminaireSpec } from './devices/lamp-controller/index.ts';
