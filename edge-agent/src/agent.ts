@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DurableBuffer } from './buffer/index.ts';
+import { CommandRouter } from './commands/index.ts';
 import type { AgentConfig } from './config/index.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { RemoteConfig } from './remote/index.ts';
@@ -56,6 +57,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
   let statusFailed = false;
   let stopping: Promise<void> | undefined;
   let remote: RemoteConfig | undefined;
+  let commands: CommandRouter | undefined;
   let sink: ((readings: Parameters<DurableBuffer['append']>[0]) => Promise<void>) | undefined;
 
   async function status(): Promise<AgentStatus> {
@@ -71,6 +73,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
       sources: sources.map((s) => s.stats()),
       buffer: { ...buffer.stats(), oldest_age_s: await buffer.oldestAge() },
       uplink: uplink.stats(),
+      ...(commands ? { commands: commands.stats() } : {}),
     };
   }
 
@@ -93,14 +96,11 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
   function createUplink(opened: DurableBuffer): Uplink {
     const common = { gateway: config.gateway.id, cloud: config.cloud, uplink: config.uplink, buffer: opened, logger: log };
     if (config.uplink.mode !== 'sparkplug_b') {
-      remote = new RemoteConfig({
-        config,
-        logger: log,
-        publish: (topic, payload, options) => (uplink as MqttUplink).publish(topic, payload, options),
-        restartSources,
-      });
+      const publish = (topic: string, payload: string, options: { retain: boolean }) => (uplink as MqttUplink).publish(topic, payload, options);
+      remote = new RemoteConfig({ config, logger: log, publish, restartSources });
+      commands = new CommandRouter({ gateway: config.gateway.id, sources: () => sources, publish, logger: log });
       return new MqttUplink({
-        channel: remote.channel,
+        channels: [remote.channel, commands.channel],
         ...common,
         sources: () =>
           sources.map((source) => {
@@ -176,7 +176,9 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     log.info('agent stopping');
     // A desired config being applied finishes first, so no source it starts outlives the agent.
     await remote?.idle();
+    // Stopping a source ends its queued commands (answered `failed`); their results still go out before the uplink stops.
     await Promise.all(sources.map((s) => s.stop()));
+    await commands?.idle();
     await uplink.stop();
     state = 'stopped';
     await saveStatus();

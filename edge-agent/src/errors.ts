@@ -256,4 +256,44 @@ export const agentErrors = defineErrors('AGENT', {
     message: 'cannot write the desired config to {file}: {reason}',
     hint: 'check that the agent user can write the config file and its folder (disk full, read-only mount); the running config stays',
   },
+  COMMAND_BAD_MESSAGE: {
+    kind: 'invalid_input',
+    message: 'command on {topic} is not a valid message: {reason}',
+    hint: 'the cloud sends { v: 1, id, devices: [...], command: { action: dim|switch|schedule, ... }, issued_at, expires_at }; check the cloud and agent versions match',
+  },
+  COMMAND_EXPIRED: {
+    kind: 'invalid_input',
+    message: 'command {id} for {device} arrived after it expired at {expires_at}; not carried out',
+    hint: 'the gateway was offline or the link slow when it was sent; send the command again (check the gateway clock if this happens while it is online: `timedatectl`)',
+  },
+  COMMAND_UNKNOWN_DEVICE: {
+    kind: 'invalid_input',
+    message: 'command {id}: device {device} is not read by any source of gateway {gateway}',
+    hint: 'the cloud registry and the gateway config disagree: add the device to a source of this gateway or move it to its gateway in the registry',
+  },
+  COMMAND_UNSUPPORTED: {
+    kind: 'invalid_input',
+    message: 'command {id}: device {device} cannot {action}: {reason}',
+    hint: 'send only the commands the device profile lists (profile `modbus.commands`); a schedule may have at most as many steps as the device holds',
+  },
+  COMMAND_NO_ANSWER: {
+    kind: 'retryable',
+    message: 'command {id}: no answer from {device} (unit {unit} on {address}) before the deadline',
+    hint: 'the device or its bus is down (see `zenne-agent status`): check power and wiring of the controller, then send the command again',
+  },
+  COMMAND_REFUSED: {
+    kind: 'invalid_input',
+    message: 'command {id}: {device} refused the write to register {register} with exception {code} ({name})',
+    hint: 'the controller rejected the value or the register: compare profile {profile} (`modbus.commands`) with the controller manual',
+  },
+  COMMAND_NOT_APPLIED: {
+    kind: 'invalid_input',
+    message: 'command {id}: {device} acknowledged the write but reads back {got} instead of {expected} at register {register}',
+    hint: 'the controller clamps or overrides the value (local schedule, manual override, another master on the bus); check its local settings',
+  },
+  COMMAND_ABORTED: {
+    kind: 'retryable',
+    message: 'command {id} for {device} was not finished: {reason}',
+    hint: 'the source stopped (agent stopping or a new config applied) or its bus was lost; send the command again once the gateway reports the source running',
+  },
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isZenneError } from '@zenne/device-profiles';
+import { bridges } from '@zenne/firmware-bridges';
 import { sourceKinds } from '../src/sources/index.ts';
 import { loadConfig, parseConfigText } from '../src/config/index.ts';
 
@@ -78,7 +79,7 @@ sources:
   it('lists the known bridges and profiles for unknown ids', () => {
     const text = `${HEAD}sources:\n  - { id: s1, kind: serial, port: /dev/ttyUSB0, baud_rate: 9600, bridge: sds-011, profile: nova-sds012, device: aq-monnaie-01 }\n`;
     expect(issuesOf(text)).toEqual([
-      'sources[0].bridge: unknown bridge "sds-011" — known bridges: mhz19b, pms5003, sds011 (line 7)',
+      `sources[0].bridge: unknown bridge "sds-011" — known bridges: ${Object.keys(bridges).sort().join(', ')} (line 7)`,
       expect.stringMatching(/^sources\[0\]\.profile: unknown profile "nova-sds012" — known profiles: .*nova-sds011.*plantower-pms5003/),
     ]);
   });

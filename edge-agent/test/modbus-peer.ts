@@ -16,6 +16,10 @@ export interface PeerUnit {
   drop?: number;
   /** When each request arrived (performance.now()), for period checks. */
   requests: number[];
+  /** Writes taken (functions 06 and 16), in order: [address, ...values]. */
+  writes: number[][];
+  /** How the unit treats writes: store them (default), answer exception 03, or store a clamped value (a local override). */
+  onWrite?: 'store' | 'refuse' | { clampTo: number };
 }
 
 /**
@@ -28,7 +32,7 @@ export class ModbusPeer {
   private server: ServerTCP | ServerSerial | undefined;
 
   unit(unitId: number, registers: Record<number, number> = {}): PeerUnit {
-    const unit: PeerUnit = { registers: new Map(Object.entries(registers).map(([a, v]) => [Number(a), v])), requests: [] };
+    const unit: PeerUnit = { registers: new Map(Object.entries(registers).map(([a, v]) => [Number(a), v])), requests: [], writes: [] };
     this.units.set(unitId, unit);
     return unit;
   }
@@ -51,6 +55,24 @@ export class ModbusPeer {
     cb(null, Array.from({ length }, (_, i) => unit.registers.get(addr + i) ?? 0));
   }
 
+  private write(addr: number, values: number[], unitID: number, cb: (err: { modbusErrorCode: number; msg: string } | null) => void): void {
+    const unit = this.units.get(unitID);
+    if (!unit) return;
+    unit.requests.push(performance.now());
+    if (unit.drop) {
+      unit.drop -= 1;
+      return;
+    }
+    if (unit.onWrite === 'refuse') {
+      cb({ modbusErrorCode: 0x03, msg: 'illegal data value' });
+      return;
+    }
+    unit.writes.push([addr, ...values]);
+    const clamp = typeof unit.onWrite === 'object' ? unit.onWrite.clampTo : Infinity;
+    values.forEach((v, i) => unit.registers.set(addr + i, Math.min(v, clamp)));
+    cb(null);
+  }
+
   private vector(): IServiceVector {
     // modbus-serial picks the callback style from each function's arity: keep the parameter lists as they are.
     const multiple = (addr: number, length: number, unitID: number, cb: Callback<number[]>) => this.read(addr, length, unitID, cb);
@@ -61,6 +83,10 @@ export class ModbusPeer {
       getMultipleHoldingRegisters: multiple,
       getInputRegister: single,
       getHoldingRegister: single,
+      setRegister: (addr: number, value: number, unitID: number, cb: (err: { modbusErrorCode: number; msg: string } | null) => void) =>
+        this.write(addr, [value], unitID, cb),
+      setRegisterArray: (addr: number, values: number[], unitID: number, cb: (err: { modbusErrorCode: number; msg: string } | null) => void) =>
+        this.write(addr, values, unitID, cb),
     } as IServiceVector;
   }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { gatewayIdSchema, timestampSchema } from '@zenne/device-profiles';
 import { writeFileAtomic } from '../atomic-file.ts';
+import { commandStatsSchema } from '../commands/index.ts';
 import { agentErrors } from '../errors.ts';
 import { sourceStatsSchema } from '../sources/index.ts';
 import { uplinkStatsSchema } from '../uplink/index.ts';
@@ -40,6 +41,8 @@ export const agentStatusSchema = z.object({
     lost_readings: z.record(z.string(), count),
   }),
   uplink: uplinkStatsSchema,
+  /** Downstream commands by outcome; absent in Sparkplug B mode, which takes none. */
+  commands: commandStatsSchema.optional(),
 });
 export type AgentStatus = z.infer<typeof agentStatusSchema>;
 

@@ -33,8 +33,8 @@ export interface UplinkOptions {
   bootId?: string;
   /** The agent's per-source counters, added to every `online` status. */
   sources?: () => SourceHealth[];
-  /** Extra topics on the uplink's own connection (remote configuration). */
-  channel?: UplinkChannel;
+  /** Extra topics on the uplink's own connection (remote configuration, commands). */
+  channels?: UplinkChannel[];
 }
 
 /**
@@ -204,7 +204,7 @@ export class MqttUplink {
     client.on('message', (topic, payload) => {
       if (this.client !== client) return;
       if (topic === topics.ack(gateway)) this.onAck(topic, payload);
-      else if (this.options.channel?.topics.includes(topic)) this.options.channel.onMessage(topic, payload);
+      else this.options.channels?.find((c) => c.topics.includes(topic))?.onMessage(topic, payload);
     });
     client.on('error', (err) => this.onError(err));
     client.on('close', () => this.onClose(client));
@@ -212,7 +212,7 @@ export class MqttUplink {
 
   private async onConnect(client: MqttClient): Promise<void> {
     try {
-      await client.subscribeAsync([topics.ack(this.options.gateway), ...(this.options.channel?.topics ?? [])], { qos: 1 });
+      await client.subscribeAsync([topics.ack(this.options.gateway), ...(this.options.channels ?? []).flatMap((c) => c.topics)], { qos: 1 });
     } catch (err) {
       this.onError(err);
       client.end(true);
@@ -232,7 +232,7 @@ export class MqttUplink {
     else this.log.info({ url: this.options.cloud.mqtt_url, depth: this.options.buffer.depth() }, 'cloud connected');
     this.outage = undefined;
     this.publishStatus();
-    this.options.channel?.onConnected();
+    for (const channel of this.options.channels ?? []) channel.onConnected();
     for (const batch of this.inFlight.values()) {
       this.counters.batches_resent += 1;
       this.send(batch);

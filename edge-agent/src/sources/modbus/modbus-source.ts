@@ -1,11 +1,13 @@
-import { getProfile, type ZenneError } from '@zenne/device-profiles';
+import { getProfile, profileCommands, type Command, type CommandAction, type ZenneError } from '@zenne/device-profiles';
 import { decodeResponse, encodeRequest, responseMismatch } from '@zenne/firmware-bridges/modbus';
 import { createBackoff } from '../../backoff.ts';
+import type { CommandOutcome, CommandTarget } from '../../commands/command-target.ts';
 import { agentErrors } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import type { ReadingSink, Source, SourceStats } from '../source.ts';
 import type { SourceContext } from '../source-kind.ts';
 import { SourceStatsTracker } from '../source-stats.ts';
+import { planCommand, type CommandPlan } from './command-plan.ts';
 import type { ModbusSourceConfig } from './config.ts';
 import { checkDevicePlan, decodeFields, planDevice, type DevicePlan } from './device-plan.ts';
 import { DeviceSchedule } from './device-schedule.ts';
@@ -32,6 +34,15 @@ type PollOutcome =
 /** Thrown inside a poll when the link (port, socket) is gone; the loop reconnects. */
 class LinkLost extends Error {}
 
+/** A command waiting for (or holding) the bus. `settle` resolves the caller's promise once; later calls are ignored. */
+interface CommandJob {
+  id: string;
+  device: BusDevice;
+  plan: CommandPlan;
+  deadline: number;
+  settle(outcome: CommandOutcome): void;
+}
+
 /**
  * A Modbus bus (RTU over a serial port, or TCP) with several slave devices.
  * One loop per bus sends one request at a time; each device is polled on its
@@ -41,12 +52,16 @@ class LinkLost extends Error {}
  * their period. Readings carry the device id of their bus entry; the
  * source's own `device` is the bus id.
  *
+ * Commands (CommandTarget) take the bus before the next poll: the write,
+ * then a read-back of the same registers, then an early poll of the device
+ * so its new state reaches the cloud as readings.
+ *
  * Faults are counted per device (deviceStats()) and in the source's
  * `errors` as `<device>.timeouts`, `.crc_errors`, `.exceptions`,
  * `.bad_frames`; each is logged once with the likely fix, and once more
  * when the device answers again.
  */
-export class ModbusSource implements Source {
+export class ModbusSource implements Source, CommandTarget {
   readonly kind: ModbusSourceConfig['kind'];
   readonly id: string;
   readonly device: string;
@@ -63,6 +78,8 @@ export class ModbusSource implements Source {
   private busDownLogged = false;
   private sinkFailing = false;
   private readonly loggedProblems = new Set<string>();
+  /** Commands waiting for the bus, in arrival order; they go before any poll. */
+  private readonly jobs: CommandJob[] = [];
 
   constructor(
     private readonly config: ModbusSourceConfig,
@@ -129,11 +146,118 @@ export class ModbusSource implements Source {
     return (this.devices ?? []).map((d) => ({ ...d.stats, schedule: d.schedule.answering ? 'polling' : 'slow_retry' }));
   }
 
+  commandsOf(device: string): CommandAction[] | undefined {
+    const d = this.devices?.find((x) => x.plan.entry.device === device);
+    return d && profileCommands(d.plan.profile);
+  }
+
+  execute(id: string, device: string, command: Command, deadline: number): Promise<CommandOutcome> {
+    const d = this.devices?.find((x) => x.plan.entry.device === device);
+    if (!d) return Promise.resolve({ status: 'rejected', error: agentErrors.COMMAND_UNKNOWN_DEVICE({ id, device, gateway: this.id }) });
+    const plan = planCommand(d.plan.profile, command);
+    if ('unsupported' in plan) {
+      return Promise.resolve({ status: 'rejected', error: agentErrors.COMMAND_UNSUPPORTED({ id, device, action: command.action, reason: plan.unsupported }) });
+    }
+    if (this.stopping || !this.sink) return Promise.resolve(this.aborted(id, device, 'the source is not running'));
+    return new Promise((resolve) => {
+      let settled = false;
+      const job: CommandJob = {
+        id,
+        device: d,
+        plan,
+        deadline,
+        settle: (outcome) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          resolve(outcome);
+        },
+      };
+      // Still queued at the deadline (bus down, or busy with a long queue): give up. A running job finishes on its own.
+      const timer = setTimeout(() => {
+        const at = this.jobs.indexOf(job);
+        if (at < 0) return;
+        this.jobs.splice(at, 1);
+        job.settle({ status: 'failed', error: this.noCommandAnswer(job) });
+      }, Math.max(0, deadline - Date.now()));
+      this.jobs.push(job);
+      // Wake a loop that waits for the next poll; a loop waiting to reconnect keeps its backoff.
+      if (this.tracker.state === 'running') this.wake?.();
+    });
+  }
+
+  /** Write, then read back; the outcome names the first thing that went wrong. */
+  private async runCommand(job: CommandJob): Promise<void> {
+    const { device: d, plan, id } = job;
+    const { unit_id: unit, device } = d.plan.entry;
+    const written = await this.commandExchange(job, plan.write);
+    if (!written.ok) return job.settle(written.outcome);
+    const readback = { function: 0x03, address: plan.write.address, quantity: plan.expected.length } as const;
+    const read = await this.commandExchange(job, readback);
+    if (!read.ok) return job.settle(read.outcome);
+    const words = read.response.kind === 'registers' ? read.response.values : [];
+    const differs = plan.expected.findIndex((w, i) => words[i] !== w);
+    // Poll the device now, so its new state reaches the cloud as readings without waiting a period.
+    d.schedule.nextDueAt = performance.now();
+    if (differs >= 0) {
+      const error = agentErrors.COMMAND_NOT_APPLIED({ id, device, register: plan.write.address + differs, expected: plan.expected[differs]!, got: words[differs] ?? 'nothing' });
+      this.log.warn({ code: error.code, hint: error.hint, device, unit }, error.message);
+      return job.settle({ status: 'failed', error });
+    }
+    this.log.info({ command: id, device, unit, observed: plan.observed(words) }, 'command carried out');
+    job.settle({ status: 'done', observed: plan.observed(words) });
+  }
+
+  /** One request of a command, retried on timeouts and CRC errors while the deadline allows. */
+  private async commandExchange(
+    job: CommandJob,
+    request: Parameters<typeof encodeRequest>[0],
+  ): Promise<{ ok: true; response: Exclude<ReturnType<typeof decodeResponse>, { ok: false }>['response'] } | { ok: false; outcome: CommandOutcome }> {
+    const { unit_id: unit, device } = job.device.plan.entry;
+    for (let attempt = 0; attempt <= this.config.retries && Date.now() < job.deadline; attempt += 1) {
+      let exchange;
+      try {
+        exchange = await this.exchange(unit, encodeRequest(request));
+      } catch (err) {
+        job.settle(this.aborted(job.id, device, `the bus ${this.transport.address} was lost`));
+        throw err;
+      }
+      if (exchange.outcome === 'timeout' || exchange.outcome === 'crc_error') continue;
+      const decoded = exchange.outcome === 'answer' ? decodeResponse(exchange.pdu) : { ok: false as const, reason: exchange.detail };
+      const mismatch = decoded.ok ? responseMismatch(request, decoded.response) : decoded.reason;
+      if (!decoded.ok || mismatch) continue;
+      if (decoded.response.kind === 'exception') {
+        const { code, name } = decoded.response;
+        const error = agentErrors.COMMAND_REFUSED({ id: job.id, device, register: request.address, code: code.toString(16).padStart(2, '0'), name, profile: job.device.plan.profile.id });
+        this.log.warn({ code: error.code, hint: error.hint, device, unit }, error.message);
+        return { ok: false, outcome: { status: 'failed', error } };
+      }
+      return { ok: true, response: decoded.response };
+    }
+    const error = this.noCommandAnswer(job);
+    this.log.warn({ code: error.code, hint: error.hint, device, unit }, error.message);
+    return { ok: false, outcome: { status: 'failed', error } };
+  }
+
+  private noCommandAnswer(job: CommandJob): ZenneError {
+    const { unit_id: unit, device } = job.device.plan.entry;
+    return agentErrors.COMMAND_NO_ANSWER({ id: job.id, device, unit, address: this.transport.address });
+  }
+
+  private aborted(id: string, device: string, reason: string): CommandOutcome {
+    return { status: 'failed', error: agentErrors.COMMAND_ABORTED({ id, device, reason }) };
+  }
+
   private async run(): Promise<void> {
     while (!this.stopping) {
       if (!(await this.connect())) continue;
       try {
         while (!this.stopping) {
+          const job = this.jobs.shift();
+          if (job) {
+            await this.runCommand(job);
+            continue;
+          }
           const next = this.devices!.reduce((a, b) => (b.schedule.nextDueAt < a.schedule.nextDueAt ? b : a));
           const wait = next.schedule.nextDueAt - performance.now();
           if (wait > 0) {
@@ -333,6 +457,7 @@ export class ModbusSource implements Source {
   }
 
   private async shutdown(): Promise<void> {
+    for (const job of this.jobs.splice(0)) job.settle(this.aborted(job.id, job.device.plan.entry.device, 'the source is stopping'));
     this.wake?.();
     await this.transport.close();
     await this.loop?.catch((err: unknown) => this.log.error({ err }, 'Modbus bus loop failed'));
