@@ -81,13 +81,31 @@ export function encodeMhz19bCommand(command: Mhz19bCommand): Buffer {
   return withChecksum([START, SENSOR_NUMBER, COMMAND_IDS[command.command], ...data]);
 }
 
-/** Framing of host commands (FF 01), for the device-side stream parser. */
-export const commandLayout: FrameLayout = {
-  name: 'MH-Z19B command',
-  frameLength: FRAME_LENGTH,
-  headers: [Buffer.of(START, SENSOR_NUMBER)],
-  check: checkFrame,
-};
+/**
+ * Framing of Winsen host commands (FF 01, 9 bytes, §7 checksum), for device-side stream parsers;
+ * shared with the ZE03 (../ze03/). `name` says which module in error details.
+ */
+export function hostCommandLayout(name: string): FrameLayout {
+  return { name, frameLength: FRAME_LENGTH, headers: [Buffer.of(START, SENSOR_NUMBER)], check: checkFrame };
+}
+
+/** Framing of MH-Z19B host commands (FF 01), for the device-side stream parser. */
+export const commandLayout: FrameLayout = hostCommandLayout('MH-Z19B command');
+
+/**
+ * The checks every Winsen host command passes before its command id is read: 9 bytes, FF 01,
+ * §7 checksum. Returns the frame and the `ZENNE_ERR_BRIDGE_MALFORMED_MESSAGE` maker for
+ * `bridge`'s own checks; throws that error when a check fails.
+ */
+export function checkHostCommand(bytes: Uint8Array, bridge: string): { frame: Buffer; malformed: (reason: string) => Error } {
+  const frame = Buffer.from(bytes);
+  const malformed = (reason: string) => bridgeErrors.MALFORMED_MESSAGE({ bridge, message: 'command', reason });
+  if (frame.length !== FRAME_LENGTH) throw malformed(`${frame.length} bytes, a command has ${FRAME_LENGTH}`);
+  if (frame[0] !== START || frame[1] !== SENSOR_NUMBER) throw malformed(`starts with ${hex(frame.subarray(0, 2))}, expected ff 01`);
+  const fault = checkFrame(frame);
+  if (fault) throw malformed(fault.detail);
+  return { frame, malformed };
+}
 
 /**
  * Decodes a host command on the device side (virtual sensors).
@@ -95,12 +113,7 @@ export const commandLayout: FrameLayout = {
  * or the command id or its value is not in §7.
  */
 export function decodeMhz19bCommand(bytes: Uint8Array): Mhz19bCommand {
-  const frame = Buffer.from(bytes);
-  const malformed = (reason: string) => bridgeErrors.MALFORMED_MESSAGE({ bridge: 'mhz19b', message: 'command', reason });
-  if (frame.length !== FRAME_LENGTH) throw malformed(`${frame.length} bytes, a command has ${FRAME_LENGTH}`);
-  if (frame[0] !== START || frame[1] !== SENSOR_NUMBER) throw malformed(`starts with ${hex(frame.subarray(0, 2))}, expected ff 01`);
-  const fault = checkFrame(frame);
-  if (fault) throw malformed(fault.detail);
+  const { frame, malformed } = checkHostCommand(bytes, 'mhz19b');
   const value = (frame[3]! << 8) | frame[4]!;
   const rethrow = <T>(decode: () => T): T => {
     try {

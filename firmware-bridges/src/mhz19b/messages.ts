@@ -32,13 +32,17 @@ export function checkFrame(frame: Buffer): FrameFault | undefined {
   };
 }
 
+/**
+ * Framing of a Winsen read response (FF 86, 9 bytes, §7 checksum). Other Winsen UART modules
+ * answer their read command 0x86 with the same frame (e.g. the ZE03, see ../ze03/README.md);
+ * `name` says which module in error details.
+ */
+export function readResponseLayout(name: string): FrameLayout {
+  return { name, frameLength: FRAME_LENGTH, headers: [Buffer.of(START, RESPONSE_ID)], check: checkFrame };
+}
+
 /** What the sensor sends: read-CO2 responses (FF 86); every other command has "NO RESPONSE" (§7). */
-export const responseLayout: FrameLayout = {
-  name: 'MH-Z19B response',
-  frameLength: FRAME_LENGTH,
-  headers: [Buffer.of(START, RESPONSE_ID)],
-  check: checkFrame,
-};
+export const responseLayout: FrameLayout = readResponseLayout('MH-Z19B response');
 
 /**
  * Fields of a read-CO2 response, as the `mhz19b` bridge decodes them. Only `co2`: bytes 4–7 are
@@ -51,9 +55,19 @@ export const mhz19bFieldsSchema = z.strictObject({
 });
 export type Mhz19bFields = z.infer<typeof mhz19bFieldsSchema>;
 
+/** The value of a Winsen read response (FF 86): §7 "HIGH * 256 + LOW", bytes 2 and 3. */
+export function readResponseValue(frame: Uint8Array): number {
+  return (frame[2]! << 8) | frame[3]!;
+}
+
+/** A Winsen read response carrying `value` (0–65535) in bytes 2–3; bytes 4–7 are sent as 00. */
+export function encodeReadResponse(value: number): Buffer {
+  return withChecksum([START, RESPONSE_ID, value >> 8, value & 0xff, 0, 0, 0, 0]);
+}
+
 /** Decodes the fields of a response that passed the checksum check. */
 export function decodeResponseFields(frame: Uint8Array): Mhz19bFields {
-  return { co2: (frame[2]! << 8) | frame[3]! };
+  return { co2: readResponseValue(frame) };
 }
 
 /**
@@ -69,8 +83,7 @@ export function encodeMhz19bFrame(fields: Record<string, number>): Buffer {
       fields: 'co2 (integer ppm, 0–65535)',
     });
   }
-  const { co2 } = parsed.data;
-  return withChecksum([START, RESPONSE_ID, co2 >> 8, co2 & 0xff, 0, 0, 0, 0]);
+  return encodeReadResponse(parsed.data.co2);
 }
 
 /** Appends the §7 checksum to bytes 0..7. */
