@@ -5,7 +5,7 @@ import { byteByByte, randomChunks, runParser } from '../src/testing/cases.ts';
 // Property checks of the shared resynchronisation rules on synthetic streams
 // (the real-capture cases live in src/<family>/test/cases).
 
-const FRAME_LENGTH = { sds011: 10, pms5003: 32, mhz19b: 9 } as const;
+const FRAME_LENGTH = { sds011: 10, pms5003: 32, mhz19b: 9, 'line-counter': 53, ze03: 9 } as const;
 
 function rng(seed: number): () => number {
   let state = seed >>> 0;
@@ -19,6 +19,8 @@ function randomFields(bridge: Bridge, next: () => number): Record<string, number
   const int = (max: number) => Math.floor(next() * max);
   if (bridge.id === 'sds011') return { pm2_5: int(9999) / 10, pm10: int(9999) / 10, device_id: int(0x10000) };
   if (bridge.id === 'mhz19b') return { co2: int(0x10000) };
+  if (bridge.id === 'ze03') return { concentration: int(0x10000) };
+  if (bridge.id === 'line-counter') return { interval_end_s: int(2 ** 31), interval_s: 1 + int(9999), in: int(100_000), out: int(100_000), occupancy: int(1_999_999) - 999_999 };
   return { pm2_5: int(1000), pm10: int(1000), pm1: int(1000), n0_3: int(65536), n10_0: int(50) };
 }
 
@@ -61,7 +63,7 @@ describe.each(Object.values(bridges))('$id frame scanner', (bridge) => {
   it('recovers every frame separated by noise that holds no header byte', async () => {
     const next = rng(99);
     const fields = Array.from({ length: 40 }, () => randomFields(bridge, next));
-    const headerBytes = new Set([0xaa, 0x42, 0xff]);
+    const headerBytes = new Set([0xaa, 0x42, 0xff, 0x24]);
     const noise = () => Buffer.from(Array.from({ length: Math.floor(next() * 9) }, () => Math.floor(next() * 256)).filter((b) => !headerBytes.has(b)));
     const input = Buffer.concat(fields.flatMap((f) => [noise(), bridge.encodeFrame(f)]));
     const outcome = await runParser(bridge, randomChunks(input, 5));
@@ -85,6 +87,6 @@ describe.each(Object.values(bridges))('$id frame scanner', (bridge) => {
 
 /** The fields a frame carries after encoding: the given ones plus the encoder's defaults. */
 function carried(bridge: Bridge, fields: Record<string, number>): Record<string, number> {
-  if (bridge.id === 'sds011' || bridge.id === 'mhz19b') return fields;
+  if (bridge.id === 'sds011' || bridge.id === 'mhz19b' || bridge.id === 'line-counter' || bridge.id === 'ze03') return fields;
   return { pm1_cf1: 0, pm2_5_cf1: 0, pm10_cf1: 0, pm1: 0, n0_3: 0, n0_5: 0, n1_0: 0, n2_5: 0, n5_0: 0, n10_0: 0, ...fields };
 }

@@ -4,7 +4,7 @@ import { bridgeErrors, bridges, getBridge, isBridgeId, pms5003, sds011 } from '.
 describe('bridge registry', () => {
   it('lists each bridge under its own id', () => {
     for (const [id, bridge] of Object.entries(bridges)) expect(bridge.id).toBe(id);
-    expect(Object.keys(bridges)).toEqual(['sds011', 'pms5003', 'mhz19b']);
+    expect(Object.keys(bridges)).toEqual(['sds011', 'pms5003', 'mhz19b', 'ze03', 'line-counter']);
   });
 
   it('finds a bridge by id', () => {
