@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import mqtt, { type MqttClient } from 'mqtt';
 import {
   ackSchema,
   MAX_BATCH_BYTES,
@@ -10,18 +9,15 @@ import {
   type Reading,
   type UplinkBatch,
 } from '@zenne/device-profiles';
-import { createBackoff } from '../backoff.ts';
 import type { DurableBuffer } from '../buffer/index.ts';
 import type { UplinkConfig } from '../config/index.ts';
 import { agentErrors } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { emptyCounters, type UplinkState, type UplinkStats } from './uplink-stats.ts';
-import { cloudLinkError } from './cloud-link-error.ts';
+import { MqttSession } from './mqtt-session.ts';
+import { emptyCounters, type UplinkStats } from './uplink-stats.ts';
 
 // Room for the batch envelope (v, gateway, batch id, sent, historical) around the readings array.
 const ENVELOPE_RESERVE_BYTES = 1024;
-const RECONNECT_INITIAL_MS = 500;
-const STOP_TIMEOUT_MS = 2000;
 
 export interface UplinkOptions {
   gateway: string;
@@ -91,13 +87,9 @@ function reason(err: unknown): string {
 export class MqttUplink {
   private readonly log: Logger;
   private readonly bootId: string;
-  private readonly backoff;
-  private client: MqttClient | undefined;
-  private state: UplinkState = 'offline';
+  private readonly session: MqttSession;
   private readonly counters = emptyCounters();
-  private connectedSince: Date | null = null;
   private lastAckAt: Date | null = null;
-  private lastError: string | null = null;
   // Map(batch id -> batch), in send order.
   private readonly inFlight = new Map<string, InFlightBatch>();
   private batchNumber = 0;
@@ -117,24 +109,39 @@ export class MqttUplink {
   private backfillTimer: NodeJS.Timeout | undefined;
   /** The backlog being sent since the last connect: readings sent so far and when it started. */
   private backfill: { readings: number; startedAt: number } | undefined;
-  private reconnectTimer: NodeJS.Timeout | undefined;
   private statusTimer: NodeJS.Timeout | undefined;
   private unsubscribeBuffer: (() => void) | undefined;
-  private outage: 'unreachable' | 'auth' | undefined;
   private stopping = false;
   private readonly startedAt = Date.now();
 
   constructor(private readonly options: UplinkOptions) {
     this.log = options.logger.child({ component: 'uplink' });
     this.bootId = options.bootId ?? `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-    this.backoff = createBackoff({ initialMs: RECONNECT_INITIAL_MS, maxMs: options.uplink.reconnect_max_ms });
     this.nextRead = options.buffer.firstUnacked();
+    const { gateway } = options;
+    this.session = new MqttSession({
+      gateway,
+      cloud: options.cloud,
+      reconnectMaxMs: options.uplink.reconnect_max_ms,
+      logger: this.log,
+      depth: () => options.buffer.depth(),
+      hooks: {
+        will: () => ({ topic: topics.status(gateway), payload: Buffer.from(this.statusPayload('offline')), retain: true }),
+        subscriptions: () => [topics.ack(gateway), ...(options.channels ?? []).flatMap((c) => c.topics)],
+        connected: () => this.onConnected(),
+        message: (topic, payload) => {
+          if (topic === topics.ack(gateway)) this.onAck(topic, payload);
+          else options.channels?.find((c) => c.topics.includes(topic))?.onMessage(topic, payload);
+        },
+        logFields: () => ({ in_flight: this.inFlight.size }),
+      },
+    });
   }
 
   start(): void {
     this.unsubscribeBuffer = this.options.buffer.onAppended(() => this.pump());
     this.statusTimer = setInterval(() => this.publishStatus(), this.options.uplink.status_interval_ms);
-    this.connect();
+    this.session.start();
   }
 
   async stop(): Promise<void> {
@@ -142,22 +149,11 @@ export class MqttUplink {
     this.stopping = true;
     this.unsubscribeBuffer?.();
     clearInterval(this.statusTimer);
-    clearTimeout(this.reconnectTimer);
     clearTimeout(this.batchTimer);
     clearTimeout(this.backfillTimer);
-    const client = this.client;
-    this.client = undefined;
-    if (client?.connected) {
-      const offline = client
-        .publishAsync(topics.status(this.options.gateway), this.statusPayload('offline'), { qos: 1, retain: true })
-        .then(() => client.endAsync());
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([offline.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, STOP_TIMEOUT_MS)))]);
-      clearTimeout(timer);
-    }
-    // Already ended above unless the broker did not answer in time.
-    await client?.endAsync(true).catch(() => undefined);
-    this.state = 'stopped';
+    await this.session.stop((client) =>
+      client.publishAsync(topics.status(this.options.gateway), this.statusPayload('offline'), { qos: 1, retain: true }),
+    );
   }
 
   /**
@@ -165,8 +161,8 @@ export class MqttUplink {
    * (a channel publishes again from its onConnected()).
    */
   publish(topic: string, payload: string, options: { retain: boolean }): boolean {
-    const client = this.client;
-    if (!client?.connected) return false;
+    const client = this.session.client;
+    if (!client) return false;
     client.publish(topic, payload, { qos: 1, retain: options.retain }, (err) => {
       if (err) this.log.warn({ topic, err: err.message }, 'publish failed');
     });
@@ -175,62 +171,23 @@ export class MqttUplink {
 
   stats(): UplinkStats {
     return {
-      state: this.state,
+      state: this.session.state,
       url: this.options.cloud.mqtt_url,
-      connected_since: this.connectedSince?.toISOString() ?? null,
+      connected_since: this.session.connectedSince?.toISOString() ?? null,
       last_ack_at: this.lastAckAt?.toISOString() ?? null,
-      last_error: this.lastError,
+      last_error: this.session.lastError,
       in_flight: this.inFlight.size,
       counters: structuredClone(this.counters),
     };
   }
 
-  private connect(): void {
-    const { gateway, cloud } = this.options;
-    this.state = 'connecting';
-    const client = mqtt.connect(cloud.mqtt_url, {
-      clientId: gateway,
-      username: cloud.username,
-      password: cloud.password,
-      clean: true,
-      // Reconnection is ours: a fresh client per attempt, after our backoff.
-      reconnectPeriod: 0,
-      connectTimeout: 10_000,
-      keepalive: 30,
-      will: { topic: topics.status(gateway), payload: Buffer.from(this.statusPayload('offline')), qos: 1, retain: true },
-    });
-    this.client = client;
-    client.on('connect', () => void this.onConnect(client));
-    client.on('message', (topic, payload) => {
-      if (this.client !== client) return;
-      if (topic === topics.ack(gateway)) this.onAck(topic, payload);
-      else this.options.channels?.find((c) => c.topics.includes(topic))?.onMessage(topic, payload);
-    });
-    client.on('error', (err) => this.onError(err));
-    client.on('close', () => this.onClose(client));
-  }
-
-  private async onConnect(client: MqttClient): Promise<void> {
-    try {
-      await client.subscribeAsync([topics.ack(this.options.gateway), ...(this.options.channels ?? []).flatMap((c) => c.topics)], { qos: 1 });
-    } catch (err) {
-      this.onError(err);
-      client.end(true);
-      return;
-    }
-    if (this.client !== client) return;
-    this.backoff.reset();
-    this.state = 'connected';
-    this.connectedSince = new Date();
+  /** A new connection: the backlog boundary moves, the status and channels go out, unacknowledged batches are resent first. */
+  private onConnected(): void {
     this.counters.connects += 1;
-    this.lastError = null;
     this.liveFrom = this.options.buffer.nextIndex;
     this.backfillTokens = this.backfillBatchMax();
     this.backfillRefilledAt = Date.now();
     this.backfill = undefined;
-    if (this.outage) this.log.info({ url: this.options.cloud.mqtt_url, in_flight: this.inFlight.size }, 'cloud connection recovered');
-    else this.log.info({ url: this.options.cloud.mqtt_url, depth: this.options.buffer.depth() }, 'cloud connected');
-    this.outage = undefined;
     this.publishStatus();
     for (const channel of this.options.channels ?? []) channel.onConnected();
     for (const batch of this.inFlight.values()) {
@@ -238,34 +195,6 @@ export class MqttUplink {
       this.send(batch);
     }
     this.pump();
-  }
-
-  private onError(err: unknown): void {
-    if (this.stopping) return;
-    const { error, kind } = cloudLinkError(err, { url: this.options.cloud.mqtt_url, gateway: this.options.gateway });
-    this.lastError = error.message;
-    if (this.outage !== kind) {
-      this.outage = kind;
-      this.log.warn({ code: error.code, hint: error.hint, depth: this.options.buffer.depth() }, error.message);
-    } else {
-      this.log.debug({ code: error.code }, error.message);
-    }
-  }
-
-  private onClose(client: MqttClient): void {
-    if (this.client !== client) return;
-    this.client = undefined;
-    client.end(true);
-    if (this.stopping) return;
-    if (this.state === 'connected') {
-      this.connectedSince = null;
-      this.onError(new Error('connection lost'));
-    } else if (!this.outage) {
-      this.onError(new Error('connection closed before it was accepted'));
-    }
-    this.state = 'offline';
-    const delay = this.backoff.next();
-    this.reconnectTimer = setTimeout(() => this.connect(), delay);
   }
 
   private lastCpu = { at: performance.now(), usage: process.cpuUsage() };
@@ -298,13 +227,13 @@ export class MqttUplink {
   }
 
   private publishStatus(): void {
-    if (!this.client || this.state !== 'connected') return;
+    if (!this.session.client) return;
     void this.options.buffer
       .oldestAge()
       .catch(() => null)
       .then((age) => {
-        const client = this.client;
-        if (!client || this.state !== 'connected') return;
+        const client = this.session.client;
+        if (!client) return;
         client.publish(topics.status(this.options.gateway), this.statusPayload('online', age), { qos: 1, retain: true }, (err) => {
           if (err) this.log.debug({ err: reason(err) }, 'status not published');
         });
@@ -325,7 +254,7 @@ export class MqttUplink {
           this.readFailing = false;
         },
         (err: unknown) => {
-          this.lastError = `reading the buffer failed: ${reason(err)}`;
+          this.session.lastError = `reading the buffer failed: ${reason(err)}`;
           if (!this.readFailing) this.log.error({ err: reason(err) }, 'reading the buffer failed');
           this.readFailing = true;
         },
@@ -363,7 +292,7 @@ export class MqttUplink {
 
   private async fill(): Promise<void> {
     const { uplink, buffer } = this.options;
-    while (this.state === 'connected' && !this.stopping && this.inFlight.size < uplink.max_in_flight) {
+    while (this.session.state === 'connected' && !this.stopping && this.inFlight.size < uplink.max_in_flight) {
       const backlog = this.nextRead < this.liveFrom;
       const read = await buffer.read(this.nextRead, {
         maxRecords: backlog ? this.backfillBatchMax() : uplink.batch_max_readings,
@@ -430,8 +359,8 @@ export class MqttUplink {
   }
 
   private send(batch: InFlightBatch): void {
-    const client = this.client;
-    if (!client || this.state !== 'connected') return;
+    const client = this.session.client;
+    if (!client) return;
     const message: UplinkBatch = {
       v: 1,
       gateway: this.options.gateway,
@@ -454,7 +383,7 @@ export class MqttUplink {
     } catch (err) {
       this.counters.acks_invalid += 1;
       const error = agentErrors.ACK_INVALID({ topic, reason: reason(err).slice(0, 300) });
-      this.lastError = error.message;
+      this.session.lastError = error.message;
       this.log.warn({ code: error.code, hint: error.hint }, error.message);
       return;
     }
@@ -469,7 +398,7 @@ export class MqttUplink {
     if (ack.error) {
       this.counters.batches_refused += 1;
       const error = agentErrors.BATCH_REFUSED({ batch: batch.id, count: batch.readings.length, ...ack.error });
-      this.lastError = error.message;
+      this.session.lastError = error.message;
       this.log.error({ code: error.code, hint: error.hint }, error.message);
     } else {
       this.counters.batches_acked += 1;
@@ -503,7 +432,7 @@ export class MqttUplink {
       code: first.code,
       reason: first.reason,
     });
-    this.lastError = error.message;
+    this.session.lastError = error.message;
     this.log.warn(
       {
         code: error.code,

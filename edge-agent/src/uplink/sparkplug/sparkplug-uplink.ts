@@ -1,20 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { MAX_BATCH_BYTES, QUANTITIES, type Quality, type Quantity, type Reading } from '@zenne/device-profiles';
 import { writeFileAtomic } from '../../atomic-file.ts';
-import { createBackoff } from '../../backoff.ts';
 import type { DurableBuffer } from '../../buffer/index.ts';
 import type { UplinkConfig } from '../../config/index.ts';
 import { agentErrors } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
-import { emptyCounters, type UplinkState, type UplinkStats } from '../uplink-stats.ts';
+import { MqttSession } from '../mqtt-session.ts';
+import { emptyCounters, type UplinkStats } from '../uplink-stats.ts';
 import { DataType, decodePayload, encodePayload, type Metric, type PropertyValue } from './payload.ts';
 import { sparkplugTopic } from './topics.ts';
-import { cloudLinkError } from '../cloud-link-error.ts';
 
-const RECONNECT_INITIAL_MS = 500;
-const STOP_TIMEOUT_MS = 2000;
 /** Sparkplug 3.0 §6.4 Payload "seq" and the bdSeq metric: both count 0..255 and wrap to 0. */
 const SEQ_MODULUS = 256;
 /** Sparkplug 3.0 §4.2 NBIRTH (and §5 "Edge Node Session Establishment"): the metric a host application sets to true to ask for a rebirth. */
@@ -86,13 +83,9 @@ function reason(err: unknown): string {
  */
 export class SparkplugUplink {
   private readonly log: Logger;
-  private readonly backoff;
-  private client: MqttClient | undefined;
-  private state: UplinkState = 'offline';
+  private readonly session: MqttSession;
   private readonly counters = emptyCounters();
-  private connectedSince: Date | null = null;
   private lastAckAt: Date | null = null;
-  private lastError: string | null = null;
   private bdSeq: number | undefined;
   private seq = 0;
   /** Map(device -> quantities its last DBIRTH declared) on this connection. */
@@ -104,47 +97,54 @@ export class SparkplugUplink {
   private pumping = false;
   private pumpAgain = false;
   private readFailing = false;
-  private reconnectTimer: NodeJS.Timeout | undefined;
   private unsubscribeBuffer: (() => void) | undefined;
-  private outage: 'unreachable' | 'auth' | undefined;
   private stopping = false;
 
   constructor(private readonly options: SparkplugUplinkOptions) {
     this.log = options.logger.child({ component: 'uplink', mode: 'sparkplug_b' });
-    this.backoff = createBackoff({ initialMs: RECONNECT_INITIAL_MS, maxMs: options.uplink.reconnect_max_ms });
     this.nextRead = options.buffer.firstUnacked();
+    this.session = new MqttSession({
+      gateway: options.gateway,
+      cloud: options.cloud,
+      reconnectMaxMs: options.uplink.reconnect_max_ms,
+      logger: this.log,
+      depth: () => options.buffer.depth(),
+      hooks: {
+        // §5 "Edge Node Session Establishment": a fresh clean session per attempt, each with the next bdSeq.
+        prepare: () => this.advanceBdSeq(),
+        // §5: the will is NDEATH with the bdSeq of this session, QoS 1, not retained.
+        will: () => ({ topic: this.topic('NDEATH'), payload: this.deathPayload(), retain: false }),
+        // §5: subscribe to NCMD before NBIRTH, so a rebirth request is never missed.
+        subscriptions: () => [this.topic('NCMD')],
+        connected: (client) => this.onConnected(client),
+        message: (topic, payload) => {
+          if (topic === this.topic('NCMD')) this.onCommand(topic, payload);
+        },
+        logFields: () => ({ bd_seq: this.bdSeq }),
+      },
+    });
   }
 
   start(): void {
     this.unsubscribeBuffer = this.options.buffer.onAppended(() => this.pump());
-    void this.connect();
+    this.session.start();
   }
 
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
     this.unsubscribeBuffer?.();
-    clearTimeout(this.reconnectTimer);
-    const client = this.client;
-    this.client = undefined;
-    if (client?.connected) {
-      // §5 "Edge Node Session Termination": an intentional disconnect publishes NDEATH first.
-      const death = client.publishAsync(this.topic('NDEATH'), this.deathPayload(), { qos: 1 }).then(() => client.endAsync());
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([death.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, STOP_TIMEOUT_MS)))]);
-      clearTimeout(timer);
-    }
-    await client?.endAsync(true).catch(() => undefined);
-    this.state = 'stopped';
+    // §5 "Edge Node Session Termination": an intentional disconnect publishes NDEATH first.
+    await this.session.stop((client) => client.publishAsync(this.topic('NDEATH'), this.deathPayload(), { qos: 1 }));
   }
 
   stats(): UplinkStats {
     return {
-      state: this.state,
+      state: this.session.state,
       url: this.options.cloud.mqtt_url,
-      connected_since: this.connectedSince?.toISOString() ?? null,
+      connected_since: this.session.connectedSince?.toISOString() ?? null,
       last_ack_at: this.lastAckAt?.toISOString() ?? null,
-      last_error: this.lastError,
+      last_error: this.session.lastError,
       in_flight: this.inFlight.length,
       counters: structuredClone(this.counters),
     };
@@ -189,85 +189,16 @@ export class SparkplugUplink {
     );
   }
 
-  private async connect(): Promise<void> {
-    await this.advanceBdSeq();
-    if (this.stopping) return;
-    const { gateway, cloud } = this.options;
-    this.state = 'connecting';
-    const client = mqtt.connect(cloud.mqtt_url, {
-      clientId: gateway,
-      username: cloud.username,
-      password: cloud.password,
-      // §5 "Edge Node Session Establishment": Edge Nodes connect with a clean session; reconnection is ours, a fresh client (and bdSeq) per attempt.
-      clean: true,
-      reconnectPeriod: 0,
-      connectTimeout: 10_000,
-      keepalive: 30,
-      // §5 "Edge Node Session Establishment": the will is NDEATH with the bdSeq of this session, QoS 1, not retained.
-      will: { topic: this.topic('NDEATH'), payload: this.deathPayload(), qos: 1, retain: false },
-    });
-    this.client = client;
-    client.on('connect', () => void this.onConnect(client));
-    client.on('message', (topic, payload) => {
-      if (this.client === client && topic === this.topic('NCMD')) this.onCommand(topic, payload);
-    });
-    client.on('error', (err) => this.onError(err));
-    client.on('close', () => this.onClose(client));
-  }
-
-  private async onConnect(client: MqttClient): Promise<void> {
-    try {
-      // §5 "Edge Node Session Establishment": subscribe to NCMD before NBIRTH, so a rebirth request is never missed.
-      await client.subscribeAsync(this.topic('NCMD'), { qos: 1 });
-    } catch (err) {
-      this.onError(err);
-      client.end(true);
-      return;
-    }
-    if (this.client !== client) return;
-    this.backoff.reset();
-    this.state = 'connected';
-    this.connectedSince = new Date();
+  /** A new session: births first, then unacknowledged DDATA again, in order. */
+  private onConnected(client: MqttClient): void {
     this.counters.connects += 1;
-    this.lastError = null;
     this.liveFrom = this.options.buffer.nextIndex;
-    if (this.outage) this.log.info({ url: this.options.cloud.mqtt_url, bd_seq: this.bdSeq }, 'cloud connection recovered');
-    else this.log.info({ url: this.options.cloud.mqtt_url, bd_seq: this.bdSeq, depth: this.options.buffer.depth() }, 'cloud connected');
-    this.outage = undefined;
     this.publishBirths(client);
     for (const batch of this.inFlight) {
       this.counters.batches_resent += 1;
       this.send(client, batch);
     }
     this.pump();
-  }
-
-  private onError(err: unknown): void {
-    if (this.stopping) return;
-    const { error, kind } = cloudLinkError(err, { url: this.options.cloud.mqtt_url, gateway: this.options.gateway });
-    this.lastError = error.message;
-    if (this.outage !== kind) {
-      this.outage = kind;
-      this.log.warn({ code: error.code, hint: error.hint, depth: this.options.buffer.depth() }, error.message);
-    } else {
-      this.log.debug({ code: error.code }, error.message);
-    }
-  }
-
-  private onClose(client: MqttClient): void {
-    if (this.client !== client) return;
-    this.client = undefined;
-    client.end(true);
-    if (this.stopping) return;
-    if (this.state === 'connected') {
-      this.connectedSince = null;
-      this.onError(new Error('connection lost'));
-    } else if (!this.outage) {
-      this.onError(new Error('connection closed before it was accepted'));
-    }
-    this.state = 'offline';
-    // Batches whose DDATA was not PUBACKed stay in flight: onConnect sends them again, in order.
-    this.reconnectTimer = setTimeout(() => void this.connect(), this.backoff.next());
   }
 
   /** NBIRTH (seq 0) then one DBIRTH per device (§5 "Edge Node Session Establishment", "Device Session Establishment"). */
@@ -312,12 +243,12 @@ export class SparkplugUplink {
     } catch (err) {
       this.counters.acks_invalid += 1;
       const error = agentErrors.SPARKPLUG_NCMD_INVALID({ topic, reason: reason(err).slice(0, 300) });
-      this.lastError = error.message;
+      this.session.lastError = error.message;
       this.log.warn({ code: error.code, hint: error.hint }, error.message);
       return;
     }
-    const client = this.client;
-    if (!client || this.state !== 'connected') return;
+    const client = this.session.client;
+    if (!client) return;
     if (metrics.some((m) => m.name === REBIRTH_METRIC && m.booleanValue === true)) {
       this.log.info({ bd_seq: this.bdSeq }, 'rebirth requested by the host application');
       this.publishBirths(client);
@@ -337,7 +268,7 @@ export class SparkplugUplink {
           this.readFailing = false;
         },
         (err: unknown) => {
-          this.lastError = `reading the buffer failed: ${reason(err)}`;
+          this.session.lastError = `reading the buffer failed: ${reason(err)}`;
           if (!this.readFailing) this.log.error({ err: reason(err) }, 'reading the buffer failed');
           this.readFailing = true;
         },
@@ -353,14 +284,14 @@ export class SparkplugUplink {
 
   private async fill(): Promise<void> {
     const { uplink, buffer } = this.options;
-    while (this.state === 'connected' && !this.stopping && this.inFlight.length < uplink.max_in_flight) {
+    while (this.session.state === 'connected' && !this.stopping && this.inFlight.length < uplink.max_in_flight) {
       const records = await buffer.read(this.nextRead, {
         maxRecords: uplink.batch_max_readings,
         // The protobuf DDATA is smaller than the buffered JSON, so this also bounds the MQTT message.
         maxBytes: MAX_BATCH_BYTES,
       });
-      const client = this.client;
-      if (records.length === 0 || !client || this.state !== 'connected') return;
+      const client = this.session.client;
+      if (records.length === 0 || !client) return;
       const batch: DataBatch = { from: records[0]!.index, to: records.at(-1)!.index + 1, records, pending: 0 };
       this.nextRead = batch.to;
       this.inFlight.push(batch);
@@ -388,7 +319,7 @@ export class SparkplugUplink {
       if (!known || quantities.some((q) => !known.has(q))) this.birthDevice(client, device, quantities);
       const metrics = records.map((r) => this.dataMetric(r.reading, r.index < this.liveFrom));
       this.publish(client, this.topic('DDATA', device), { timestamp: Date.now(), metrics, seq: this.nextSeq() }, 1, (err) => {
-        if (err || this.client !== client) return;
+        if (err || !this.session.isCurrent(client)) return;
         this.onPuback(batch);
       });
     }
