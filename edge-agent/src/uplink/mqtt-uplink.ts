@@ -13,6 +13,7 @@ import type { DurableBuffer } from '../buffer/index.ts';
 import type { UplinkConfig } from '../config/index.ts';
 import { agentErrors } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { BufferPump, reason } from './buffer-pump.ts';
 import { MqttSession } from './mqtt-session.ts';
 import { emptyCounters, type UplinkStats } from './uplink-stats.ts';
 
@@ -53,10 +54,6 @@ interface InFlightBatch {
   historical: boolean;
 }
 
-function reason(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 /**
  * Sends the buffer to the cloud over MQTT (mqtt.js 5), in order, as
  * UplinkBatch messages (QoS 1), with at most `max_in_flight` batches awaiting
@@ -88,6 +85,7 @@ export class MqttUplink {
   private readonly log: Logger;
   private readonly bootId: string;
   private readonly session: MqttSession;
+  private readonly pump: BufferPump;
   private readonly counters = emptyCounters();
   private lastAckAt: Date | null = null;
   // Map(batch id -> batch), in send order.
@@ -97,9 +95,6 @@ export class MqttUplink {
   private nextRead: number;
   /** Records from this index on were appended after the current connection came up (live, not backfill). */
   private liveFrom = 0;
-  private pumping = false;
-  private readFailing = false;
-  private pumpAgain = false;
   /** When the pump first saw a batch that is not full; it is sent anyway `batch_max_wait_ms` later. */
   private waitingSince: number | undefined;
   private batchTimer: NodeJS.Timeout | undefined;
@@ -119,6 +114,7 @@ export class MqttUplink {
     this.bootId = options.bootId ?? `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
     this.nextRead = options.buffer.firstUnacked();
     const { gateway } = options;
+    this.pump = new BufferPump(() => this.fill(), this.log, (message) => (this.session.lastError = message));
     this.session = new MqttSession({
       gateway,
       cloud: options.cloud,
@@ -139,7 +135,7 @@ export class MqttUplink {
   }
 
   start(): void {
-    this.unsubscribeBuffer = this.options.buffer.onAppended(() => this.pump());
+    this.unsubscribeBuffer = this.options.buffer.onAppended(() => this.pump.run());
     this.statusTimer = setInterval(() => this.publishStatus(), this.options.uplink.status_interval_ms);
     this.session.start();
   }
@@ -194,7 +190,7 @@ export class MqttUplink {
       this.counters.batches_resent += 1;
       this.send(batch);
     }
-    this.pump();
+    this.pump.run();
   }
 
   private lastCpu = { at: performance.now(), usage: process.cpuUsage() };
@@ -240,34 +236,6 @@ export class MqttUplink {
       });
   }
 
-  /** Fills the in-flight window from the buffer; re-entrant calls are folded into one more round. */
-  private pump(): void {
-    if (this.pumping) {
-      this.pumpAgain = true;
-      return;
-    }
-    this.pumping = true;
-    void this.fill()
-      .then(
-        () => {
-          if (this.readFailing) this.log.info('reading the buffer works again');
-          this.readFailing = false;
-        },
-        (err: unknown) => {
-          this.session.lastError = `reading the buffer failed: ${reason(err)}`;
-          if (!this.readFailing) this.log.error({ err: reason(err) }, 'reading the buffer failed');
-          this.readFailing = true;
-        },
-      )
-      .finally(() => {
-        this.pumping = false;
-        if (this.pumpAgain) {
-          this.pumpAgain = false;
-          this.pump();
-        }
-      });
-  }
-
   /** Readings in one backfill batch: a batch never needs more than one second of the rate. */
   private backfillBatchMax(): number {
     const { batch_max_readings, backfill_max_readings_per_s } = this.options.uplink;
@@ -309,7 +277,7 @@ export class MqttUplink {
         if (wait > 0) {
           this.backfillTimer ??= setTimeout(() => {
             this.backfillTimer = undefined;
-            this.pump();
+            this.pump.run();
           }, wait);
           return;
         }
@@ -334,7 +302,7 @@ export class MqttUplink {
           if (!this.batchTimer) {
             this.batchTimer = setTimeout(() => {
               this.batchTimer = undefined;
-              this.pump();
+              this.pump.run();
             }, due - now);
           }
           return;
@@ -415,7 +383,7 @@ export class MqttUplink {
     this.options.buffer
       .ack(batch.from, batch.to)
       .catch((err: unknown) => this.log.error({ err: reason(err), batch: batch.id }, 'buffer ack failed'))
-      .finally(() => this.pump());
+      .finally(() => this.pump.run());
   }
 
   private recordRejections(ack: Ack, batch: InFlightBatch): void {

@@ -7,6 +7,7 @@ import type { DurableBuffer } from '../../buffer/index.ts';
 import type { UplinkConfig } from '../../config/index.ts';
 import { agentErrors } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
+import { BufferPump, reason } from '../buffer-pump.ts';
 import { MqttSession } from '../mqtt-session.ts';
 import { emptyCounters, type UplinkStats } from '../uplink-stats.ts';
 import { DataType, decodePayload, encodePayload, type Metric, type PropertyValue } from './payload.ts';
@@ -48,10 +49,6 @@ interface DataBatch {
   pending: number;
 }
 
-function reason(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 /**
  * The Sparkplug B uplink (Eclipse Sparkplug 3.0): the gateway is an Edge Node
  * `spBv1.0/{group_id}/.../{edge_node_id}` and every configured device a
@@ -84,6 +81,7 @@ function reason(err: unknown): string {
 export class SparkplugUplink {
   private readonly log: Logger;
   private readonly session: MqttSession;
+  private readonly pump: BufferPump;
   private readonly counters = emptyCounters();
   private lastAckAt: Date | null = null;
   private bdSeq: number | undefined;
@@ -94,15 +92,13 @@ export class SparkplugUplink {
   private nextRead: number;
   /** Records from this index on were appended after the current connection came up. */
   private liveFrom = 0;
-  private pumping = false;
-  private pumpAgain = false;
-  private readFailing = false;
   private unsubscribeBuffer: (() => void) | undefined;
   private stopping = false;
 
   constructor(private readonly options: SparkplugUplinkOptions) {
     this.log = options.logger.child({ component: 'uplink', mode: 'sparkplug_b' });
     this.nextRead = options.buffer.firstUnacked();
+    this.pump = new BufferPump(() => this.fill(), this.log, (message) => (this.session.lastError = message));
     this.session = new MqttSession({
       gateway: options.gateway,
       cloud: options.cloud,
@@ -126,7 +122,7 @@ export class SparkplugUplink {
   }
 
   start(): void {
-    this.unsubscribeBuffer = this.options.buffer.onAppended(() => this.pump());
+    this.unsubscribeBuffer = this.options.buffer.onAppended(() => this.pump.run());
     this.session.start();
   }
 
@@ -198,7 +194,7 @@ export class SparkplugUplink {
       this.counters.batches_resent += 1;
       this.send(client, batch);
     }
-    this.pump();
+    this.pump.run();
   }
 
   /** NBIRTH (seq 0) then one DBIRTH per device (§5 "Edge Node Session Establishment", "Device Session Establishment"). */
@@ -253,33 +249,6 @@ export class SparkplugUplink {
       this.log.info({ bd_seq: this.bdSeq }, 'rebirth requested by the host application');
       this.publishBirths(client);
     }
-  }
-
-  private pump(): void {
-    if (this.pumping) {
-      this.pumpAgain = true;
-      return;
-    }
-    this.pumping = true;
-    void this.fill()
-      .then(
-        () => {
-          if (this.readFailing) this.log.info('reading the buffer works again');
-          this.readFailing = false;
-        },
-        (err: unknown) => {
-          this.session.lastError = `reading the buffer failed: ${reason(err)}`;
-          if (!this.readFailing) this.log.error({ err: reason(err) }, 'reading the buffer failed');
-          this.readFailing = true;
-        },
-      )
-      .finally(() => {
-        this.pumping = false;
-        if (this.pumpAgain) {
-          this.pumpAgain = false;
-          this.pump();
-        }
-      });
   }
 
   private async fill(): Promise<void> {
@@ -357,6 +326,6 @@ export class SparkplugUplink {
     this.options.buffer
       .ack(batch.from, batch.to)
       .catch((err: unknown) => this.log.error({ err: reason(err), from: batch.from, to: batch.to }, 'buffer ack failed'))
-      .finally(() => this.pump());
+      .finally(() => this.pump.run());
   }
 }
