@@ -130,7 +130,7 @@ describe('SparkplugUplink', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  function start(batchMaxReadings = 500): SparkplugUplink {
+  function start(batchMaxReadings = 500, backfillPerS = 1000): SparkplugUplink {
     uplink = new SparkplugUplink({
       gateway: NODE,
       cloud: { mqtt_url: relay.url, username: NODE, password: 'test' },
@@ -140,7 +140,7 @@ describe('SparkplugUplink', () => {
         max_in_flight: 4,
         reconnect_max_ms: 1000,
         status_interval_ms: 10_000,
-        backfill_max_readings_per_s: 1000,
+        backfill_max_readings_per_s: backfillPerS,
         mode: 'sparkplug_b',
       },
       sparkplug: { group_id: GROUP, edge_node_id: NODE },
@@ -205,6 +205,26 @@ describe('SparkplugUplink', () => {
       expect(seqOfDevice).toEqual(seqOfDevice.map((_, i) => seqOfDevice[0]! + i));
     }
     expect(uplink!.stats().counters).toMatchObject({ readings_sent: 300, readings_stored: 300, readings_backfilled: 300, connects: 1 });
+  });
+
+  it('paces the backlog at backfill_max_readings_per_s, in batches of at most one second of the rate', async () => {
+    const drafts = await sds011Readings(300); // 600 readings buffered before the connection
+    await buffer.append(drafts);
+    const arrivals: Array<{ at: number; readings: number }> = [];
+    host.on('message', (topic, bytes) => {
+      if (topic.split('/')[2] === 'DDATA') arrivals.push({ at: performance.now(), readings: decodePayload(bytes).metrics.length });
+    });
+    start(500, 200);
+    await until(() => buffer.depth() === 0);
+    const first = arrivals[0]!.at;
+    let received = 0;
+    for (const a of arrivals) {
+      received += a.readings;
+      // A full bucket (one 200-reading batch) at once, then 200/s; the slack is one batch for timer and broker latency.
+      expect(received).toBeLessThanOrEqual(200 + 200 + (200 * (a.at - first)) / 1000);
+    }
+    expect(received).toBe(600);
+    expect(uplink!.stats().counters).toMatchObject({ readings_backfilled: 600, batches_sent: 3 });
   });
 
   it('the will publishes NDEATH with the session bdSeq when the connection dies; the next session births with the next bdSeq', async () => {

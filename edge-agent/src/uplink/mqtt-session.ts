@@ -1,5 +1,6 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { createBackoff } from '../backoff.ts';
+import type { CloudLink } from '../config/index.ts';
 import type { Logger } from '../logger.ts';
 import { cloudLinkError, type OutageKind } from './cloud-link-error.ts';
 import type { UplinkState } from './uplink-stats.ts';
@@ -24,7 +25,7 @@ export interface SessionHooks {
 export interface MqttSessionOptions {
   /** MQTT client id. */
   gateway: string;
-  cloud: { mqtt_url: string; username: string; password: string };
+  cloud: CloudLink;
   reconnectMaxMs: number;
   logger: Logger;
   /** Buffer depth, logged with a new outage. */
@@ -105,6 +106,7 @@ export class MqttSession {
       connectTimeout: 10_000,
       keepalive: 30,
       will: { ...will, qos: 1 },
+      ...(cloud.ca ? { ca: cloud.ca } : {}),
     });
     this.current = client;
     client.on('connect', () => void this.onConnect(client));

@@ -10,9 +10,10 @@ import {
   type UplinkBatch,
 } from '@zenne/device-profiles';
 import type { DurableBuffer } from '../buffer/index.ts';
-import type { UplinkConfig } from '../config/index.ts';
+import type { CloudLink, UplinkConfig } from '../config/index.ts';
 import { agentErrors } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { BackfillPacer } from './backfill-pacer.ts';
 import { BufferPump, reason } from './buffer-pump.ts';
 import { MqttSession } from './mqtt-session.ts';
 import { emptyCounters, type UplinkStats } from './uplink-stats.ts';
@@ -22,7 +23,7 @@ const ENVELOPE_RESERVE_BYTES = 1024;
 
 export interface UplinkOptions {
   gateway: string;
-  cloud: { mqtt_url: string; username: string; password: string };
+  cloud: CloudLink;
   uplink: UplinkConfig;
   buffer: DurableBuffer;
   logger: Logger;
@@ -98,12 +99,7 @@ export class MqttUplink {
   /** When the pump first saw a batch that is not full; it is sent anyway `batch_max_wait_ms` later. */
   private waitingSince: number | undefined;
   private batchTimer: NodeJS.Timeout | undefined;
-  /** Backfill readings that may be sent right now (token bucket), refilled at `backfill_max_readings_per_s`. */
-  private backfillTokens = 0;
-  private backfillRefilledAt = 0;
-  private backfillTimer: NodeJS.Timeout | undefined;
-  /** The backlog being sent since the last connect: readings sent so far and when it started. */
-  private backfill: { readings: number; startedAt: number } | undefined;
+  private readonly backfill: BackfillPacer;
   private statusTimer: NodeJS.Timeout | undefined;
   private unsubscribeBuffer: (() => void) | undefined;
   private stopping = false;
@@ -114,6 +110,7 @@ export class MqttUplink {
     this.bootId = options.bootId ?? `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
     this.nextRead = options.buffer.firstUnacked();
     const { gateway } = options;
+    this.backfill = new BackfillPacer(options.uplink.backfill_max_readings_per_s, options.uplink.batch_max_readings, this.log, () => this.pump.run());
     this.pump = new BufferPump(() => this.fill(), this.log, (message) => (this.session.lastError = message));
     this.session = new MqttSession({
       gateway,
@@ -146,7 +143,7 @@ export class MqttUplink {
     this.unsubscribeBuffer?.();
     clearInterval(this.statusTimer);
     clearTimeout(this.batchTimer);
-    clearTimeout(this.backfillTimer);
+    this.backfill.stop();
     await this.session.stop((client) =>
       client.publishAsync(topics.status(this.options.gateway), this.statusPayload('offline'), { qos: 1, retain: true }),
     );
@@ -181,9 +178,7 @@ export class MqttUplink {
   private onConnected(): void {
     this.counters.connects += 1;
     this.liveFrom = this.options.buffer.nextIndex;
-    this.backfillTokens = this.backfillBatchMax();
-    this.backfillRefilledAt = Date.now();
-    this.backfill = undefined;
+    this.backfill.reset();
     this.publishStatus();
     for (const channel of this.options.channels ?? []) channel.onConnected();
     for (const batch of this.inFlight.values()) {
@@ -236,34 +231,12 @@ export class MqttUplink {
       });
   }
 
-  /** Readings in one backfill batch: a batch never needs more than one second of the rate. */
-  private backfillBatchMax(): number {
-    const { batch_max_readings, backfill_max_readings_per_s } = this.options.uplink;
-    return Math.max(1, Math.min(batch_max_readings, Math.floor(backfill_max_readings_per_s)));
-  }
-
-  /**
-   * Takes `count` backfill tokens, or returns the ms until they are there.
-   * The bucket holds one backfill batch, so the long-run rate is the configured one.
-   */
-  private takeBackfillTokens(count: number): number {
-    const rate = this.options.uplink.backfill_max_readings_per_s;
-    const now = Date.now();
-    this.backfillTokens = Math.min(this.backfillBatchMax(), this.backfillTokens + ((now - this.backfillRefilledAt) / 1000) * rate);
-    this.backfillRefilledAt = now;
-    if (this.backfillTokens >= count) {
-      this.backfillTokens -= count;
-      return 0;
-    }
-    return Math.ceil(((count - this.backfillTokens) / rate) * 1000);
-  }
-
   private async fill(): Promise<void> {
     const { uplink, buffer } = this.options;
     while (this.session.state === 'connected' && !this.stopping && this.inFlight.size < uplink.max_in_flight) {
       const backlog = this.nextRead < this.liveFrom;
       const read = await buffer.read(this.nextRead, {
-        maxRecords: backlog ? this.backfillBatchMax() : uplink.batch_max_readings,
+        maxRecords: backlog ? this.backfill.batchSize : uplink.batch_max_readings,
         // One comma between readings in the JSON array, plus the envelope.
         maxBytes: MAX_BATCH_BYTES - ENVELOPE_RESERVE_BYTES - uplink.batch_max_readings,
       });
@@ -273,24 +246,8 @@ export class MqttUplink {
       const records = historical ? read.filter((r) => r.index < this.liveFrom) : read;
       const last = records.at(-1)!;
       if (historical) {
-        const wait = this.takeBackfillTokens(records.length);
-        if (wait > 0) {
-          this.backfillTimer ??= setTimeout(() => {
-            this.backfillTimer = undefined;
-            this.pump.run();
-          }, wait);
-          return;
-        }
-        if (!this.backfill) {
-          this.backfill = { readings: 0, startedAt: Date.now() };
-          this.log.info({ backlog: buffer.depth(), max_readings_per_s: uplink.backfill_max_readings_per_s }, 'backfill started');
-        }
-        this.backfill.readings += records.length;
+        if (!this.backfill.take(records.length, last.index + 1 >= this.liveFrom, buffer.depth())) return;
         this.counters.readings_backfilled += records.length;
-        if (last.index + 1 >= this.liveFrom) {
-          const seconds = (Date.now() - this.backfill.startedAt) / 1000;
-          this.log.info({ readings: this.backfill.readings, seconds }, 'backfill sent');
-        }
       }
       // Full: as many readings as allowed, or more are waiting behind the ones that fit; the backlog is complete.
       const full = historical || records.length >= uplink.batch_max_readings || last.index + 1 < buffer.nextIndex;

@@ -4,9 +4,10 @@ import type { MqttClient } from 'mqtt';
 import { MAX_BATCH_BYTES, QUANTITIES, type Quality, type Quantity, type Reading } from '@zenne/device-profiles';
 import { writeFileAtomic } from '../../atomic-file.ts';
 import type { DurableBuffer } from '../../buffer/index.ts';
-import type { UplinkConfig } from '../../config/index.ts';
+import type { CloudLink, UplinkConfig } from '../../config/index.ts';
 import { agentErrors } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
+import { BackfillPacer } from '../backfill-pacer.ts';
 import { BufferPump, reason } from '../buffer-pump.ts';
 import { MqttSession } from '../mqtt-session.ts';
 import { emptyCounters, type UplinkStats } from '../uplink-stats.ts';
@@ -29,7 +30,7 @@ const QUALITY_CODE: Record<Quality, number> = { good: 192, suspect: 64, bad: 0 }
 export interface SparkplugUplinkOptions {
   /** MQTT client id (the gateway id). */
   gateway: string;
-  cloud: { mqtt_url: string; username: string; password: string };
+  cloud: CloudLink;
   uplink: UplinkConfig;
   sparkplug: { group_id: string; edge_node_id: string };
   /** Map(device -> quantities of its profile): the metrics of each DBIRTH. */
@@ -65,7 +66,8 @@ interface DataBatch {
  *
  * Data: readings leave the durable buffer in order as DDATA (metric name =
  * quantity, timestamp = reading ts, properties `Quality` and `zenne_seq`;
- * readings buffered before the connect are `is_historical`). The spec
+ * readings buffered before the connect are `is_historical` and paced at
+ * `backfill_max_readings_per_s`, like in the Zenne uplink). The spec
  * recommends QoS 0 for DDATA; Zenne publishes it at QoS 1 because the buffer
  * releases a reading only when someone has taken responsibility for it, and
  * a Sparkplug host sends no application-level acknowledgement: the broker's
@@ -82,6 +84,7 @@ export class SparkplugUplink {
   private readonly log: Logger;
   private readonly session: MqttSession;
   private readonly pump: BufferPump;
+  private readonly backfill: BackfillPacer;
   private readonly counters = emptyCounters();
   private lastAckAt: Date | null = null;
   private bdSeq: number | undefined;
@@ -98,6 +101,7 @@ export class SparkplugUplink {
   constructor(private readonly options: SparkplugUplinkOptions) {
     this.log = options.logger.child({ component: 'uplink', mode: 'sparkplug_b' });
     this.nextRead = options.buffer.firstUnacked();
+    this.backfill = new BackfillPacer(options.uplink.backfill_max_readings_per_s, options.uplink.batch_max_readings, this.log, () => this.pump.run());
     this.pump = new BufferPump(() => this.fill(), this.log, (message) => (this.session.lastError = message));
     this.session = new MqttSession({
       gateway: options.gateway,
@@ -130,6 +134,7 @@ export class SparkplugUplink {
     if (this.stopping) return;
     this.stopping = true;
     this.unsubscribeBuffer?.();
+    this.backfill.stop();
     // §5 "Edge Node Session Termination": an intentional disconnect publishes NDEATH first.
     await this.session.stop((client) => client.publishAsync(this.topic('NDEATH'), this.deathPayload(), { qos: 1 }));
   }
@@ -189,6 +194,7 @@ export class SparkplugUplink {
   private onConnected(client: MqttClient): void {
     this.counters.connects += 1;
     this.liveFrom = this.options.buffer.nextIndex;
+    this.backfill.reset();
     this.publishBirths(client);
     for (const batch of this.inFlight) {
       this.counters.batches_resent += 1;
@@ -254,20 +260,25 @@ export class SparkplugUplink {
   private async fill(): Promise<void> {
     const { uplink, buffer } = this.options;
     while (this.session.state === 'connected' && !this.stopping && this.inFlight.length < uplink.max_in_flight) {
-      const records = await buffer.read(this.nextRead, {
-        maxRecords: uplink.batch_max_readings,
+      const backlog = this.nextRead < this.liveFrom;
+      const read = await buffer.read(this.nextRead, {
+        maxRecords: backlog ? this.backfill.batchSize : uplink.batch_max_readings,
         // The protobuf DDATA is smaller than the buffered JSON, so this also bounds the MQTT message.
         maxBytes: MAX_BATCH_BYTES,
       });
       const client = this.session.client;
-      if (records.length === 0 || !client) return;
-      const batch: DataBatch = { from: records[0]!.index, to: records.at(-1)!.index + 1, records, pending: 0 };
+      if (read.length === 0 || !client) return;
+      const historical = read[0]!.index < this.liveFrom;
+      // A batch is all backlog or all live, never both: only the backlog is paced.
+      const records = historical ? read.filter((r) => r.index < this.liveFrom) : read;
+      const to = records.at(-1)!.index + 1;
+      if (historical && !this.backfill.take(records.length, to >= this.liveFrom, buffer.depth())) return;
+      const batch: DataBatch = { from: records[0]!.index, to, records, pending: 0 };
       this.nextRead = batch.to;
       this.inFlight.push(batch);
       this.counters.batches_sent += 1;
       this.counters.readings_sent += records.length;
-      const backlog = records.filter((r) => r.index < this.liveFrom).length;
-      this.counters.readings_backfilled += backlog;
+      if (historical) this.counters.readings_backfilled += records.length;
       this.send(client, batch);
     }
   }
