@@ -71,6 +71,21 @@ export const agentErrors = defineErrors('AGENT', {
     message: 'cloud broker {url} is unreachable: {reason}',
     hint: 'check the network, the URL and that the cloud is running; readings are kept in the buffer meanwhile',
   },
+  CLOUD_CERTIFICATE: {
+    kind: 'auth',
+    message: 'cloud broker {url}: its TLS certificate is not trusted ({reason})',
+    hint: 'set cloud.ca_file to the CA that signed the broker certificate (the cloud\'s development CA is DATA_DIR/tls/ca.pem on the cloud host) and use the host name the certificate was made for in mqtt_url',
+  },
+  CLOUD_CERTIFICATE_TIME: {
+    kind: 'auth',
+    message: 'cloud broker {url}: its TLS certificate is not valid at this gateway\'s time {now} ({reason})',
+    hint: 'if the certificate is fine, this gateway\'s clock is wrong: enable NTP (`timedatectl set-ntp true`) and check `date`; otherwise renew the broker certificate',
+  },
+  CA_FILE_UNREADABLE: {
+    kind: 'fatal',
+    message: 'cloud.ca_file {file} cannot be used: {reason}',
+    hint: 'copy the CA certificate (PEM, "-----BEGIN CERTIFICATE-----") that signed the broker certificate to the gateway and point cloud.ca_file at it',
+  },
   CLOUD_AUTH: {
     kind: 'auth',
     message: 'cloud broker {url} refused gateway {gateway}: {reason}',

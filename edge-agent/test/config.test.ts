@@ -39,6 +39,25 @@ describe('agent config', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('reads cloud.ca_file (relative to the file) and refuses one that is missing or holds no certificate', async () => {
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    await writeFile(join(dir, 'ca.pem'), pem);
+    await writeFile(join(dir, 'not-a-ca.txt'), 'hello');
+    const withCa = (file: string) =>
+      `gateway: { id: gw-monnaie }\ncloud: { mqtt_url: "mqtts://cloud.example.org:8883", password: s3cret, ca_file: ${file} }\nstate_dir: ./state\nsources:\n${SDS}`;
+    const load = (file: string) => parseConfigText(withCa(file), join(dir, 'agent.yaml'));
+    expect(load('./ca.pem').config.cloud).toEqual({ mqtt_url: 'mqtts://cloud.example.org:8883', username: 'gw-monnaie', password: 's3cret', ca: pem });
+    for (const [file, reason] of [['./missing.pem', /ENOENT/], ['./not-a-ca.txt', /holds no PEM certificate/]] as const) {
+      try {
+        load(file);
+        expect.unreachable();
+      } catch (err) {
+        expect(isZenneError(err) && err.code).toBe('ZENNE_ERR_AGENT_CA_FILE_UNREADABLE');
+        expect((err as Error).message).toMatch(reason);
+      }
+    }
+  });
+
   it('accepts the shipped example', () => {
     const { config, warnings } = loadConfig(EXAMPLE);
     expect(warnings).toEqual([]);

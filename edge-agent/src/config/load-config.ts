@@ -96,14 +96,25 @@ function readPassword(file: string): string {
   return password;
 }
 
+function readCa(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw agentErrors.CA_FILE_UNREADABLE({ file, reason: reason(err) }, { cause: err });
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----')) throw agentErrors.CA_FILE_UNREADABLE({ file, reason: 'it holds no PEM certificate' });
+  return text;
+}
+
 /**
  * Reads and validates an agent config file. Relative paths (state_dir,
- * password_file, a source's path keys such as a serial `port`) are resolved
+ * password_file, ca_file, a source's path keys such as a serial `port`) are resolved
  * against the file's folder.
  *
  * Throws ZENNE_ERR_AGENT_CONFIG_NOT_FOUND, _CONFIG_YAML, _CONFIG_INVALID (whose
  * `details.issues` lists every problem, one per line, naming the field, what is
- * wrong and how to fix it) or _PASSWORD_FILE_UNREADABLE.
+ * wrong and how to fix it), _PASSWORD_FILE_UNREADABLE or _CA_FILE_UNREADABLE.
  */
 export function loadConfig(file: string): LoadedConfig {
   const path = resolve(file);
@@ -164,7 +175,12 @@ export function parseConfigText(text: string, path: string): LoadedConfig {
       ...file,
       file: path,
       state_dir: abs(file.state_dir),
-      cloud: { mqtt_url: file.cloud.mqtt_url, username: file.cloud.username ?? file.gateway.id, password },
+      cloud: {
+        mqtt_url: file.cloud.mqtt_url,
+        username: file.cloud.username ?? file.gateway.id,
+        password,
+        ...(file.cloud.ca_file ? { ca: readCa(abs(file.cloud.ca_file)) } : {}),
+      },
       sources,
     },
     warnings: located(warnings),

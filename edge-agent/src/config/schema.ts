@@ -23,6 +23,12 @@ export const cloudConfigSchema = z
     password: z.string().min(1).optional(),
     /** A file holding the password (first line); relative to the config file. */
     password_file: z.string().min(1).optional(),
+    /**
+     * PEM file of the CA that signed the cloud broker's certificate, for an
+     * `mqtts://` URL (the cloud's development CA is `DATA_DIR/tls/ca.pem`);
+     * relative to the config file. Without it the system's trusted CAs apply.
+     */
+    ca_file: z.string().min(1).optional(),
   })
   .refine((c) => (c.password === undefined) !== (c.password_file === undefined), {
     message: 'set exactly one of password and password_file',
@@ -96,5 +102,13 @@ export type BufferConfig = z.infer<typeof bufferConfigSchema>;
 export type AgentConfig = Omit<AgentConfigFile, 'cloud'> & {
   /** Absolute path of the file it was loaded from. */
   file: string;
-  cloud: { mqtt_url: string; username: string; password: string };
+  cloud: CloudLink;
 };
+
+/** How the agent reaches the cloud broker: URL, login, and the CA (PEM) to trust for TLS when not the system's. */
+export interface CloudLink {
+  mqtt_url: string;
+  username: string;
+  password: string;
+  ca?: string;
+}
