@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Zenne's tests and demo run for real (socat ptys,
 # the Mosquitto broker as a peer, headless Chromium), or says exactly how to.
-# Usage: scripts/ensure-system-packages.sh PACKAGE...   (socat | mosquitto | chromium)
+# Usage: scripts/ensure-system-packages.sh PACKAGE...   (socat | mosquitto | chromium | influxdb | victoria-metrics)
 set -euo pipefail
 
 declare -A probe=(
   [socat]=/usr/bin/socat
   [mosquitto]=/usr/sbin/mosquitto
   [chromium]=/usr/bin/chromium
+  [influxdb]=/usr/bin/influxd
+  [victoria-metrics]=/usr/bin/victoria-metrics
 )
 
 missing=()
@@ -28,7 +30,8 @@ echo "Installing system packages: ${missing[*]} (apt-get) ..."
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # policy-rc.d 101 keeps Debian's maintainer scripts from starting a system-wide
-# mosquitto on port 1883; Zenne starts its own brokers on the ports it chooses.
+# mosquitto on port 1883 (or influxd on 8086, victoria-metrics on 8428); Zenne
+# starts its own brokers and servers on the ports it chooses.
 policy=/usr/sbin/policy-rc.d
 created_policy=0
 if [[ ! -e $policy ]]; then printf '#!/bin/sh\nexit 101\n' > $policy; chmod +x $policy; created_policy=1; fi
