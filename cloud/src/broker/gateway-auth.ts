@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import type { Registry } from '../registry/registry.ts';
 import { verifySecret } from '../registry/secret-hash.ts';
 
-export type AuthRefusal = 'missing_credentials' | 'unknown_gateway' | 'bad_password';
+/** Why a login is refused; the broker counts each under `auth_refused_by_reason`. */
+export const AUTH_REFUSALS = ['missing_credentials', 'unknown_gateway', 'revoked_gateway', 'bad_password'] as const;
+export type AuthRefusal = (typeof AUTH_REFUSALS)[number];
 
 export interface GatewayAuthenticatorOptions {
   /** How long a verified secret is trusted without re-running scrypt (ms). */
@@ -17,7 +19,8 @@ export interface GatewayAuthenticatorOptions {
  * scrypt costs ~50 ms of CPU by design; a fleet reconnecting after a broker
  * restart would queue behind it, so a verified (gateway, secret) pair is
  * remembered briefly, as a SHA-256 digest, never in clear. A changed hash in
- * the registry invalidates the entry at once.
+ * the registry invalidates the entry at once. A revoked gateway is refused
+ * before any scrypt work, whatever password it presents.
  */
 export function createGatewayAuthenticator(registry: Registry, options: GatewayAuthenticatorOptions = {}) {
   const ttl = options.cacheTtlMs ?? 60_000;
@@ -29,6 +32,7 @@ export function createGatewayAuthenticator(registry: Registry, options: GatewayA
     if (!username || !password || password.length === 0) return 'missing_credentials';
     const gateway = registry.getGateway(username);
     if (!gateway) return 'unknown_gateway';
+    if (gateway.revoked_at !== undefined) return 'revoked_gateway';
     const digest = createHash('sha256').update(password).digest('hex');
     const cached = verified.get(username);
     if (cached && cached.digest === digest && cached.hash === gateway.secret_hash && cached.expires > now()) return null;

@@ -20,6 +20,11 @@ function derive(secret: string | Buffer, salt: Buffer, cost: ScryptOptions, keyB
   });
 }
 
+/** A fresh gateway secret: 32 random bytes, base64url (43 characters). */
+export function newGatewaySecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
 /** Hashes a gateway secret for the registry; the clear text is never stored. */
 export async function hashSecret(secret: string): Promise<string> {
   const salt = randomBytes(SALT_BYTES);

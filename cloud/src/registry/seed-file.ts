@@ -3,7 +3,8 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { registryErrors } from '../errors.ts';
 import type { DeviceProfile } from '@zenne/device-profiles';
-import { seedSchema, type Registry, type RegistryCounts, type RegistryUpdate, type Seed } from './registry.ts';
+import { REGISTRY_KINDS, seedSchema, type AppliedCounts, type Gateway, type Registry, type RegistryCounts, type RegistryUpdate, type Seed } from './registry.ts';
+import { referenceIssues, type RegistryLookup } from './references.ts';
 import { hashSecret, verifySecret } from './secret-hash.ts';
 
 /** "devices[2] (aq-monnaie-03), field location.lat" from a zod path into the raw document. */
@@ -34,10 +35,20 @@ export async function readSeedFile(file: string): Promise<Seed> {
   return parsed.data;
 }
 
+/** A lookup that sees the rows of `seed` first, then the registry's. */
+function seedLookup(seed: Seed, registry: Registry): RegistryLookup {
+  return (kind, id) => {
+    const rows = seed[kind] as Array<{ id: string }> | undefined;
+    return (rows?.find((r) => r.id === id) ?? registry.get(kind, id)) as never;
+  };
+}
+
 /**
  * Checks a seed against itself, the registry and the profile catalogue, and
  * hashes its clear-text secrets. A secret that already matches the stored
- * hash keeps that hash, so seeding the same file twice changes nothing.
+ * hash keeps that hash, so seeding the same file twice changes nothing. The
+ * file's secret no longer applies once the cloud issued the gateway another
+ * (claim code, rotation), and a revoked gateway stays revoked.
  */
 export async function prepareUpdate(
   seed: Seed,
@@ -46,41 +57,42 @@ export async function prepareUpdate(
   file: string,
 ): Promise<RegistryUpdate> {
   const fail = (where: string, reason: string) => registryErrors.SEED_INVALID({ file, where, reason });
-  for (const section of ['sites', 'gateways', 'devices'] as const) {
+  const lookup = seedLookup(seed, registry);
+  for (const section of REGISTRY_KINDS) {
     const seen = new Set<string>();
-    seed[section].forEach((row, i) => {
+    (seed[section] ?? []).forEach((row, i) => {
       if (seen.has(row.id)) throw fail(`${section}[${i}] (${row.id}), field id`, 'this id appears twice in the file');
       seen.add(row.id);
+      const [issue] = referenceIssues(row, lookup, profiles);
+      if (issue) {
+        const hint = issue.missing ? `; add it under ${issue.missing}` : '';
+        throw fail(`${section}[${i}] (${row.id}), field ${issue.field}`, `${issue.reason}${hint}`);
+      }
     });
   }
-  const siteExists = (id: string) => seed.sites.some((s) => s.id === id) || registry.getSite(id) !== undefined;
-  const gatewayExists = (id: string) => seed.gateways.some((g) => g.id === id) || registry.getGateway(id) !== undefined;
-
-  seed.gateways.forEach((g, i) => {
-    if (!siteExists(g.site)) throw fail(`gateways[${i}] (${g.id}), field site`, `unknown site "${g.site}"; add it under sites`);
-  });
-  seed.devices.forEach((d, i) => {
-    const where = (field: string) => `devices[${i}] (${d.id}), field ${field}`;
-    if (!siteExists(d.site)) throw fail(where('site'), `unknown site "${d.site}"; add it under sites`);
-    if (!gatewayExists(d.gateway)) throw fail(where('gateway'), `unknown gateway "${d.gateway}"; add it under gateways`);
-    if (!profiles.has(d.profile)) {
-      throw fail(where('profile'), `unknown profile "${d.profile}"; known: ${[...profiles.keys()].join(', ')}`);
-    }
-  });
 
   const gateways = await Promise.all(
-    seed.gateways.map(async (g) => {
-      if (g.secret_hash !== undefined) return { id: g.id, site: g.site, secret_hash: g.secret_hash };
-      const existing = registry.getGateway(g.id)?.secret_hash;
-      const keep = existing !== undefined && (await verifySecret(g.secret!, existing));
-      return { id: g.id, site: g.site, secret_hash: keep ? existing : await hashSecret(g.secret!) };
+    seed.gateways.map(async (g): Promise<Gateway> => {
+      const existing = registry.getGateway(g.id);
+      const revoked = existing?.revoked_at === undefined ? {} : { revoked_at: existing.revoked_at };
+      // A secret the cloud issued since (claim code, rotation) is newer than the file's: keep it.
+      if (existing !== undefined && existing.seeded_hash !== existing.secret_hash) return { ...existing, site: g.site };
+      const keep = g.secret !== undefined && existing !== undefined && (await verifySecret(g.secret, existing.secret_hash));
+      const secret_hash = g.secret_hash ?? (keep ? existing!.secret_hash : await hashSecret(g.secret!));
+      return { id: g.id, site: g.site, secret_hash, seeded_hash: secret_hash, ...revoked };
     }),
   );
-  return { sites: seed.sites, gateways, devices: seed.devices };
+  return { ...seed, gateways };
 }
 
-/** Reads, checks and applies a seed file (idempotent upsert). */
-export async function seedFromFile(registry: Registry, file: string, profiles: ReadonlyMap<string, DeviceProfile>): Promise<RegistryCounts> {
+/** Reads, checks and applies a seed file (idempotent upsert); counts every section of the file. */
+export async function seedFromFile(
+  registry: Registry,
+  file: string,
+  profiles: ReadonlyMap<string, DeviceProfile>,
+): Promise<RegistryCounts & AppliedCounts> {
   const seed = await readSeedFile(file);
-  return registry.apply(await prepareUpdate(seed, registry, profiles, file));
+  const applied = await registry.apply(await prepareUpdate(seed, registry, profiles, file));
+  // sites, gateways and devices default to [] in a seed, so apply counted them.
+  return applied as RegistryCounts & AppliedCounts;
 }
