@@ -28,7 +28,7 @@ describe('embedded broker: authentication and ACL', () => {
     expect(await refusal('gw-nowhere', 'whatever-secret')).toBe(4);
     expect(await refusal(undefined, undefined)).toBe(5); // CONNACK 5: not authorised
     const stats = h.cloud.stats().broker;
-    expect(stats.auth_refused_by_reason).toEqual({ bad_password: 1, unknown_gateway: 1, missing_credentials: 1 });
+    expect(stats.auth_refused_by_reason).toEqual({ bad_password: 1, unknown_gateway: 1, missing_credentials: 1, revoked_gateway: 0 });
     expect(stats.per_gateway['gw-monnaie']?.auth_refused).toBe(1);
   });
 
@@ -57,7 +57,7 @@ describe('embedded broker: authentication and ACL', () => {
     expect(h.cloud.stats().broker.publish_denied).toBe(2);
   });
 
-  it('refuses subscriptions to another gateway\'s ack and to wildcards, keeps its own', async () => {
+  it('refuses subscriptions to another gateway\'s ack or commands and to wildcards, keeps its own', async () => {
     const client = await connectGateway(h, 'gw-bourse');
     const subackCode = (topic: string) =>
       client.subscribeAsync(topic, { qos: 1 }).then((g) => g[0]!.qos, (err: { packet?: { granted: number[] } }) => err.packet?.granted[0]);
@@ -65,9 +65,11 @@ describe('embedded broker: authentication and ACL', () => {
     expect(await subackCode(topics.ack('gw-monnaie'))).toBe(128);
     expect(await subackCode('zenne/v1/gw/+/ack')).toBe(128);
     expect(await subackCode('#')).toBe(128);
+    expect(await subackCode(topics.commands('gw-monnaie'))).toBe(128);
     expect(await subackCode(topics.ack('gw-bourse'))).toBe(1);
     expect(await subackCode(topics.configDesired('gw-bourse'))).toBe(1);
-    expect(h.cloud.stats().broker.subscribe_denied).toBe(3);
+    expect(await subackCode(topics.commands('gw-bourse'))).toBe(1);
+    expect(h.cloud.stats().broker.subscribe_denied).toBe(4);
     expect(client.connected).toBe(true);
   });
 

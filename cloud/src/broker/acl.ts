@@ -1,17 +1,17 @@
 import { parseGatewayTopic, type GatewayTopicKind } from '@zenne/device-profiles';
 
 // docs/architecture.md "MQTT": what a gateway may do under its own prefix.
-const PUBLISHABLE: ReadonlySet<GatewayTopicKind> = new Set(['readings', 'status', 'events', 'config/reported']);
-const SUBSCRIBABLE: ReadonlySet<GatewayTopicKind> = new Set(['ack', 'config/desired']);
+const PUBLISHABLE: ReadonlySet<GatewayTopicKind> = new Set(['readings', 'status', 'events', 'config/reported', 'commands/result']);
+const SUBSCRIBABLE: ReadonlySet<GatewayTopicKind> = new Set(['ack', 'config/desired', 'commands']);
 
-/** True when `gateway` may publish on `topic`: its own readings, status, events or config/reported. */
+/** True when `gateway` may publish on `topic`: its own readings, status, events, config/reported or commands/result. */
 export function mayPublish(gateway: string, topic: string): boolean {
   const t = parseGatewayTopic(topic);
   return t !== null && t.gateway === gateway && PUBLISHABLE.has(t.kind);
 }
 
 /**
- * True when `gateway` may subscribe to `filter`. Only the two exact topics
+ * True when `gateway` may subscribe to `filter`. Only its own exact topics
  * are allowed: a wildcard filter (`zenne/v1/gw/+/ack`) could match another
  * gateway's topics, and parseGatewayTopic refuses `+` and `#` in the id.
  */

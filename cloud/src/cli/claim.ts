@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { readAdminFile } from '../api/provisioning/admin-file.ts';
-import { cloudErrors, provisioningErrors } from '../errors.ts';
+import { cloudErrors } from '../errors.ts';
+import { adminRequest } from './admin-client.ts';
 import { parseFlags, requireFlag } from './flags.ts';
 
 const HELP = `zenne-cloud claim: issue a one-time claim code for a gateway
@@ -54,25 +54,8 @@ export async function claimCommand(args: string[]): Promise<number> {
   const gateway = requireFlag('claim', 'gateway', flags.gateway);
   const ttl_s = ttlSeconds(flags.ttl ?? '24h');
 
-  let admin;
-  try {
-    admin = await readAdminFile(dir);
-  } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no admin.json: the cloud is not running with this data directory' : (err as Error).message;
-    throw provisioningErrors.ADMIN_UNAVAILABLE({ dir, reason }, { cause: err });
-  }
-  let response: Response;
-  try {
-    response = await fetch(`${admin.http_url}/api/v1/admin/claims`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
-      body: JSON.stringify({ gateway, ttl_s }),
-      signal: AbortSignal.timeout(10_000),
-    });
-  } catch (err) {
-    throw provisioningErrors.ADMIN_UNAVAILABLE({ dir, reason: `${admin.http_url} does not answer (${(err as Error).message}); admin.json may be left over from a crash` }, { cause: err });
-  }
-  const answer = answerSchema.parse(await response.json());
+  const { json } = await adminRequest(dir, 'POST', '/api/v1/admin/claims', { gateway, ttl_s });
+  const answer = answerSchema.parse(json);
   if ('error' in answer) {
     process.stderr.write(`zenne-cloud claim: ${answer.error.code}: ${answer.error.message}\n`);
     return 1;

@@ -9,6 +9,7 @@ Commands:
   seed         load sites, gateways and devices from a YAML file into the registry
   hash-secret  print the scrypt hash of a gateway secret read from stdin
   claim        issue a one-time claim code for a gateway (asks the running cloud)
+  command      send a command (dim, switch, schedule) to devices and wait for the outcome
 
 Examples:
   zenne-cloud run --data-dir ./data --seed ./fleet.yaml
@@ -16,6 +17,7 @@ Examples:
   zenne-cloud seed --data-dir ./data --file ./fleet.yaml
   printf '%s' 'my gateway secret' | zenne-cloud hash-secret
   zenne-cloud claim --data-dir ./data --gateway gw-monnaie --ttl 2h
+  zenne-cloud command --data-dir ./data --tag lamp_group=12 dim 50
 
 Run \`zenne-cloud <command> --help\` for the flags of a command.
 `;
@@ -26,6 +28,7 @@ const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<number>
   seed: async () => (await import('./seed.ts')).seedCommand,
   'hash-secret': async () => (await import('./hash-secret.ts')).hashSecretCommand,
   claim: async () => (await import('./claim.ts')).claimCommand,
+  command: async () => (await import('./command.ts')).commandCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
