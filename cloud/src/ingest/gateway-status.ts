@@ -17,6 +17,7 @@ export class GatewayStatusBoard {
   // Map(gateway id -> its last valid status); only authenticated gateways can publish here.
   private readonly last = new Map<string, GatewayStatus>();
   private invalid = 0;
+  private readonly listeners = new Set<(status: GatewayStatus) => void>();
 
   constructor(private readonly broker: CloudBroker) {}
 
@@ -37,6 +38,13 @@ export class GatewayStatusBoard {
       return;
     }
     this.last.set(gateway, parsed.data);
+    for (const listener of this.listeners) listener(parsed.data);
+  }
+
+  /** Calls `listener` (which must not throw) with every valid status, after it is recorded. Returns the unsubscribe function. */
+  onStatus(listener: (status: GatewayStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   stats(): GatewayStatusStats {
