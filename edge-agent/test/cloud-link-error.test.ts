@@ -7,7 +7,7 @@ const tlsError = (code: string, message: string) => Object.assign(new Error(mess
 
 describe('cloudLinkError names the likely fix', () => {
   it('a certificate not valid at the gateway time points at the clock', () => {
-    for (const [code, message] of [['CERT_NOT_YET_VALID', 'certificate is not yet valid'], ['CERT_HAS_EXPIRED', 'certificate has expired']]) {
+    for (const [code, message] of [['CERT_NOT_YET_VALID', 'certificate is not yet valid'], ['CERT_HAS_EXPIRED', 'certificate has expired']] as const) {
       const { error, kind } = cloudLinkError(tlsError(code, message), link);
       expect(kind).toBe('certificate');
       expect(error.code).toBe('ZENNE_ERR_AGENT_CLOUD_CERTIFICATE_TIME');

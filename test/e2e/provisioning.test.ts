@@ -3,7 +3,8 @@
  * one-time claim code. Real processes: `zenne-cloud run`, `zenne-cloud claim`
  * (over the cloud's loopback admin route), `zenne-agent provision`, then
  * `zenne-agent run` reading SDS011 frames from a socat pty; the reading
- * reaches the cloud's HTTP API with the password the claim produced.
+ * reaches the cloud's HTTP API with the password the claim produced, over
+ * MQTT with TLS, trusting the development CA the claim answer carried.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -97,13 +98,17 @@ describe('technician provisioning with a claim code', () => {
     expect(statSync(secretFile).mode & 0o777).toBe(0o600);
     expect(statSync(configFile).mode & 0o777).toBe(0o600);
     expect((await readFile(secretFile, 'utf8')).trim()).not.toBe('seeded-secret-replaced-by-the-claim');
+    // The cloud's TLS listener uses its development CA: the gateway gets it with the credentials and trusts it.
+    const caFile = join(gatewayDir, `${gateway}.ca.pem`);
+    expect(await readFile(caFile, 'utf8')).toBe(await readFile(cloud.tlsCaFile!, 'utf8'));
+    expect(result.stdout).toContain(`cloud CA: ${caFile}`);
 
     const text = await readFile(configFile, 'utf8');
     expect(text).toContain(`#   - { id: ${device}, kind: serial, port: /dev/ttyUSB0, baud_rate: 9600, bridge: sds011,`);
     const config = parseDocument(text).toJS() as Record<string, any>;
     expect(config).toMatchObject({
       gateway: { id: gateway },
-      cloud: { mqtt_url: cloud.mqttUrl, username: gateway, password_file: `./${gateway}.secret` },
+      cloud: { mqtt_url: cloud.mqttsUrl, username: gateway, password_file: `./${gateway}.secret`, ca_file: `./${gateway}.ca.pem` },
       state_dir: './state',
       sources: [],
     });

@@ -8,6 +8,10 @@ const root = join(import.meta.dirname, '../..');
 export interface CloudProcess {
   httpUrl: string;
   mqttUrl: string;
+  /** The TLS listener, unless started with `--mqtts-port off`. */
+  mqttsUrl?: string;
+  /** The development CA of the TLS listener (`cloud.ca_file` for agents). */
+  tlsCaFile?: string;
   child: ChildProcess;
   /** Every stdout log record seen so far (pino JSON). */
   logs: Record<string, unknown>[];
@@ -35,7 +39,7 @@ export async function startCloudProcess(opts: {
   const logs: Record<string, unknown>[] = [];
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const ready = new Promise<{ httpUrl: string; mqttUrl: string }>((resolve, reject) => {
+  const ready = new Promise<Pick<CloudProcess, 'httpUrl' | 'mqttUrl' | 'mqttsUrl' | 'tlsCaFile'>>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`cloud not ready within ${opts.timeoutMs ?? 30_000} ms\n${stderr}`)), opts.timeoutMs ?? 30_000);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       let rec: Record<string, unknown>;
@@ -47,7 +51,12 @@ export async function startCloudProcess(opts: {
       logs.push(rec);
       if (rec.msg === 'cloud ready') {
         clearTimeout(timer);
-        resolve({ httpUrl: String(rec.http_url), mqttUrl: String(rec.mqtt_url) });
+        resolve({
+          httpUrl: String(rec.http_url),
+          mqttUrl: String(rec.mqtt_url),
+          mqttsUrl: rec.mqtts_url === undefined ? undefined : String(rec.mqtts_url),
+          tlsCaFile: rec.tls_ca_file === undefined ? undefined : String(rec.tls_ca_file),
+        });
       }
     });
     child.once('exit', (code) => {
@@ -55,10 +64,8 @@ export async function startCloudProcess(opts: {
       reject(new Error(`cloud exited with ${code} before ready\n${stderr}`));
     });
   });
-  const { httpUrl, mqttUrl } = await ready;
   return {
-    httpUrl,
-    mqttUrl,
+    ...(await ready),
     child,
     logs,
     stop: (signal) => stopChild(child, signal),

@@ -25,6 +25,8 @@ export interface BrokerStats {
 export interface CloudBroker {
   /** `mqtt://host:port` once started. */
   readonly url: string;
+  /** `mqtts://host:port` once started, when a TLS listener was configured. */
+  readonly tlsUrl?: string;
   start(): Promise<void>;
   /** Delivers every message matching `topicFilter` (MQTT wildcards) to `handler`, in arrival order. */
   subscribe(topicFilter: string, handler: MessageHandler): Promise<void>;

@@ -1,4 +1,5 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { Aedes, type AedesPublishPacket, type AuthenticateError, type Client } from 'aedes';
 import { MAX_BATCH_BYTES } from '@zenne/device-profiles';
 import { brokerErrors, cloudErrors } from '../errors.ts';
@@ -7,7 +8,7 @@ import type { Logger } from '../shared/logger.ts';
 import { LogOnce } from '../shared/log-once.ts';
 import { Tally } from '../shared/tally.ts';
 import { mayPublish, maySubscribe } from './acl.ts';
-import { createGatewayAuthenticator, type AuthRefusal } from './gateway-auth.ts';
+import { AUTH_REFUSALS, createGatewayAuthenticator } from './gateway-auth.ts';
 import { guardPacketSize } from './packet-size-guard.ts';
 import type { BrokerStats, CloudBroker, MessageHandler } from './broker.ts';
 
@@ -24,9 +25,9 @@ export interface EmbeddedBrokerOptions {
    */
   maxPacketBytes?: number;
   authCacheTtlMs?: number;
+  /** A second listener speaking MQTT over TLS (`mqtts://`), same host; port 0 picks a free one. */
+  tls?: { port: number; cert: string; key: string };
 }
-
-const AUTH_REFUSALS: readonly AuthRefusal[] = ['missing_credentials', 'unknown_gateway', 'bad_password'];
 
 // CONNACK return codes, MQTT 3.1.1 §3.2.2.3 (Table 3.1).
 const SERVER_UNAVAILABLE = 3;
@@ -40,7 +41,7 @@ interface GatewayCounters {
 }
 
 class EmbeddedBroker implements CloudBroker {
-  private server: Server | undefined;
+  private servers: Server[] = [];
   private readonly sockets = new Set<Socket>();
   /** Which gateway each authenticated client is; set in authenticate. */
   private readonly gatewayOf = new WeakMap<Client, string>();
@@ -54,6 +55,7 @@ class EmbeddedBroker implements CloudBroker {
   private subscribeDenied = 0;
   private oversizedPackets = 0;
   private address: AddressInfo | undefined;
+  private tlsAddress: AddressInfo | undefined;
   private serverClosed: Promise<void> = Promise.resolve();
 
   constructor(
@@ -61,6 +63,8 @@ class EmbeddedBroker implements CloudBroker {
     private readonly options: Required<Pick<EmbeddedBrokerOptions, 'host' | 'port' | 'maxPacketBytes'>> & EmbeddedBrokerOptions,
   ) {
     const authenticate = createGatewayAuthenticator(options.registry, { cacheTtlMs: options.authCacheTtlMs });
+    // A rotated secret or a revocation ends the sessions opened with the old credentials at once.
+    options.registry.onGatewayChange((gateway) => this.disconnectGateway(gateway));
     aedes.authenticate = (client, username, password, done) => {
       authenticate(username, password).then(
         (refusal) => {
@@ -70,7 +74,7 @@ class EmbeddedBroker implements CloudBroker {
           }
           this.authRefusals.add(refusal);
           // Only registered gateways get a per-gateway entry: usernames are attacker-chosen.
-          if (refusal === 'bad_password') this.gatewayCounters(username!).auth_refused++;
+          if (refusal === 'bad_password' || refusal === 'revoked_gateway') this.gatewayCounters(username!).auth_refused++;
           this.warnOnce(`auth:${username}:${refusal}`, brokerErrors.AUTH_FAILED({ username: username ?? '', reason: refusal }), {
             client: client.id,
           });
@@ -134,11 +138,11 @@ class EmbeddedBroker implements CloudBroker {
 
   get url(): string {
     if (!this.address) throw new Error('broker not started');
-    const { address, family } = this.address;
-    // A wildcard listen address is not something to connect to; clients on this machine use loopback.
-    const local = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address;
-    const host = family === 'IPv6' ? `[${local}]` : local;
-    return `mqtt://${host}:${this.address.port}`;
+    return urlOf('mqtt', this.address);
+  }
+
+  get tlsUrl(): string | undefined {
+    return this.tlsAddress && urlOf('mqtts', this.tlsAddress);
   }
 
   private gatewayCounters(gateway: string): GatewayCounters {
@@ -157,26 +161,38 @@ class EmbeddedBroker implements CloudBroker {
   }
 
   async start(): Promise<void> {
-    const { host, port, maxPacketBytes, logger } = this.options;
-    const server = createServer((socket) => {
-      this.connections++;
-      this.sockets.add(socket);
-      socket.once('close', () => this.sockets.delete(socket));
-      const guarded = guardPacketSize(socket, maxPacketBytes, (bytes) => {
-        this.oversizedPackets++;
-        const err = brokerErrors.PACKET_TOO_LARGE({ bytes, limit: maxPacketBytes, remote: socket.remoteAddress });
-        logger.warn({ code: err.code }, err.message);
-      });
-      this.aedes.handle(guarded);
-    });
+    const { port, tls } = this.options;
+    const plain = await this.listen(createServer((socket) => this.accept(socket)), 'MQTT', port);
+    this.address = plain.address() as AddressInfo;
+    if (tls) {
+      // TLS errors (a client that does not trust the certificate) end that socket only; they are counted by the client side.
+      const secure = createTlsServer({ cert: tls.cert, key: tls.key }, (socket) => this.accept(socket));
+      secure.on('tlsClientError', (err) => this.options.logger.debug({ err: err.message }, 'TLS handshake failed'));
+      this.tlsAddress = (await this.listen(secure, 'MQTT over TLS', tls.port)).address() as AddressInfo;
+    }
+  }
+
+  private async listen<S extends Server>(server: S, what: string, port: number): Promise<S> {
+    const { host } = this.options;
     await new Promise<void>((resolve, reject) => {
-      server.once('error', (err) =>
-        reject(cloudErrors.LISTEN_FAILED({ what: 'MQTT', host, port, reason: err.message }, { cause: err })),
-      );
+      server.once('error', (err) => reject(cloudErrors.LISTEN_FAILED({ what, host, port, reason: err.message }, { cause: err })));
       server.listen(port, host, () => resolve());
     });
-    this.server = server;
-    this.address = server.address() as AddressInfo;
+    this.servers.push(server);
+    return server;
+  }
+
+  private accept(socket: Socket): void {
+    const { maxPacketBytes, logger } = this.options;
+    this.connections++;
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+    const guarded = guardPacketSize(socket, maxPacketBytes, (bytes) => {
+      this.oversizedPackets++;
+      const err = brokerErrors.PACKET_TOO_LARGE({ bytes, limit: maxPacketBytes, remote: socket.remoteAddress });
+      logger.warn({ code: err.code }, err.message);
+    });
+    this.aedes.handle(guarded);
   }
 
   subscribe(topicFilter: string, handler: MessageHandler): Promise<void> {
@@ -205,11 +221,11 @@ class EmbeddedBroker implements CloudBroker {
   }
 
   async stopAccepting(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
+    const servers = this.servers;
+    if (servers.length === 0) return;
+    this.servers = [];
     // Resolves once the connected gateways are gone too, which close() brings about.
-    this.serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+    this.serverClosed = Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())))).then(() => undefined);
   }
 
   async close(): Promise<void> {
@@ -247,4 +263,10 @@ export async function embeddedBroker(options: EmbeddedBrokerOptions): Promise<Cl
     port: options.port ?? 1883,
     maxPacketBytes: options.maxPacketBytes ?? MAX_BATCH_BYTES + 64 * 1024,
   });
+}
+
+/** The URL clients on this machine use: a wildcard listen address is not something to connect to, so loopback. */
+function urlOf(scheme: 'mqtt' | 'mqtts', { address, family, port }: AddressInfo): string {
+  const local = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address;
+  return `${scheme}://${family === 'IPv6' ? `[${local}]` : local}:${port}`;
 }

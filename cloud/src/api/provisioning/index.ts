@@ -20,6 +20,7 @@ const credentialsSchema = z.object({
   mqtt_url: z.string(),
   username: z.string(),
   password: z.string(),
+  ca_pem: z.string().optional().describe('the development CA of the TLS listener, to trust as cloud.ca_file'),
   devices: z.array(z.object({ device: z.string(), profile: z.string(), name: z.string(), site: z.string(), street: z.string().optional() })),
 });
 /** `zenne-cloud claim --ttl` bounds: at least a minute, at most 30 days. */

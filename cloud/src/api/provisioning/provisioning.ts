@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { provisioningErrors } from '../../errors.ts';
 import { ClaimCodes, type IssuedClaim } from '../../registry/claim-codes.ts';
 import type { Registry } from '../../registry/registry.ts';
-import { hashSecret } from '../../registry/secret-hash.ts';
+import { rotateGatewaySecret } from '../../registry/gateway-credentials.ts';
 import { Tally } from '../../shared/tally.ts';
 
 const REFUSALS = [
@@ -15,9 +14,12 @@ const REFUSALS = [
 
 export interface GatewayCredentials {
   gateway: string;
+  /** `mqtts://` when the broker has a TLS listener. */
   mqtt_url: string;
   username: string;
   password: string;
+  /** The development CA of the TLS listener, for the agent's `cloud.ca_file`; absent with a certificate of the user's own. */
+  ca_pem?: string;
   devices: Array<{ device: string; profile: string; name: string; site: string; street?: string }>;
 }
 
@@ -43,8 +45,12 @@ export class Provisioning {
   constructor(
     private readonly registry: Registry,
     private readonly claims: ClaimCodes,
-    /** The broker's URL once listening; its host is replaced by the one the technician reached. */
-    private readonly mqttUrl: () => string,
+    /**
+     * Where gateways connect once the broker listens: its TLS URL when there is
+     * one (the host is replaced by the one the technician reached), and the
+     * development CA they must trust, if that is what the listener uses.
+     */
+    private readonly link: () => { mqttUrl: string; caPem?: string },
     /** Random token of the admin routes (see admin-file.ts). */
     readonly adminToken: string,
   ) {}
@@ -61,17 +67,18 @@ export class Provisioning {
   async redeem(code: string, reachedHost: string): Promise<GatewayCredentials> {
     try {
       const credentials = await this.claims.redeem(code, async (gatewayId) => {
-        const gateway = this.registry.getGateway(gatewayId);
-        if (!gateway) throw provisioningErrors.GATEWAY_UNKNOWN({ gateway: gatewayId });
-        const password = randomBytes(32).toString('base64url');
-        await this.registry.apply({ sites: [], gateways: [{ ...gateway, secret_hash: await hashSecret(password) }], devices: [] });
-        const mqtt = new URL(this.mqttUrl());
+        if (!this.registry.getGateway(gatewayId)) throw provisioningErrors.GATEWAY_UNKNOWN({ gateway: gatewayId });
+        // A rotation: a fresh secret, a revocation lifted, and sessions with the old secret closed.
+        const { password } = await rotateGatewaySecret(this.registry, gatewayId);
+        const link = this.link();
+        const mqtt = new URL(link.mqttUrl);
         mqtt.hostname = reachedHost;
         return {
           gateway: gatewayId,
           mqtt_url: mqtt.toString().replace(/\/$/, ''),
           username: gatewayId,
           password,
+          ...(link.caPem ? { ca_pem: link.caPem } : {}),
           devices: this.registry
             .listDevices()
             .filter((d) => d.gateway === gatewayId)

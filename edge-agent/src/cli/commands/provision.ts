@@ -15,6 +15,8 @@ const credentialsSchema = z.object({
   mqtt_url: z.string().regex(/^mqtts?:\/\//),
   username: z.string().min(1),
   password: z.string().min(8),
+  /** The cloud's development CA, when its TLS listener uses one. */
+  ca_pem: z.string().includes('-----BEGIN CERTIFICATE-----').optional(),
   devices: z.array(z.object({ device: z.string(), profile: z.string(), name: z.string(), street: z.string().optional() })),
 });
 type Credentials = z.infer<typeof credentialsSchema>;
@@ -112,7 +114,7 @@ function sourceStubs(credentials: Credentials, profiles: ReadonlyMap<string, Dev
 }
 
 /** Creates or updates the agent config; keeps existing sources and every other key. Returns the devices not yet in a source. */
-async function writeConfig(file: string, credentials: Credentials, secretFile: string, stateDir: string | undefined): Promise<number> {
+async function writeConfig(file: string, credentials: Credentials, secretFile: string, caFile: string | undefined, stateDir: string | undefined): Promise<number> {
   let text: string | undefined;
   try {
     text = await readFile(file, 'utf8');
@@ -126,6 +128,8 @@ async function writeConfig(file: string, credentials: Credentials, secretFile: s
   doc.setIn(['cloud', 'username'], credentials.username);
   doc.deleteIn(['cloud', 'password']);
   doc.setIn(['cloud', 'password_file'], `./${basename(secretFile)}`);
+  if (caFile) doc.setIn(['cloud', 'ca_file'], `./${basename(caFile)}`);
+  else doc.deleteIn(['cloud', 'ca_file']);
   if (stateDir !== undefined || !doc.has('state_dir')) doc.set('state_dir', stateDir ?? './state');
   if (!doc.has('sources')) doc.set('sources', []);
   const sources = (doc.toJS() as { sources?: Array<{ device?: string; devices?: Array<{ device?: string }> }> }).sources ?? [];
@@ -197,10 +201,15 @@ Exit codes: 0 provisioned, 1 refused or failed (the message says what to do), 2 
     const credentials = await redeem(cloud, values.claim);
     const secretFile = join(dirname(configFile), `${credentials.gateway}.secret`);
     await writePrivateFile(secretFile, `${credentials.password}\n`);
-    const toComplete = await writeConfig(configFile, credentials, secretFile, values['state-dir']);
+    // The development CA comes over the same connection as the password: trust on first use, like an SSH host key.
+    const caFile = credentials.ca_pem ? join(dirname(configFile), `${credentials.gateway}.ca.pem`) : undefined;
+    if (caFile) await writePrivateFile(caFile, credentials.ca_pem!);
+    const toComplete = await writeConfig(configFile, credentials, secretFile, caFile, values['state-dir']);
     process.stdout.write(
       `gateway ${credentials.gateway} provisioned: MQTT ${credentials.mqtt_url} as ${credentials.username}\n` +
-        `  password: ${secretFile} (0600)\n  config:   ${configFile} (0600)\n` +
+        `  password: ${secretFile} (0600)\n` +
+        (caFile ? `  cloud CA: ${caFile} (the cloud's development CA)\n` : '') +
+        `  config:   ${configFile} (0600)\n` +
         (toComplete > 0
           ? `next: set the port of ${toComplete} device(s) listed at the end of the config, then\n  zenne-agent validate --config ${configFile}\n  zenne-agent run --config ${configFile}\n`
           : `next: zenne-agent run --config ${configFile}\n`),
