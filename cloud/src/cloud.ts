@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { loadProfiles, type DeviceProfile } from '@zenne/device-profiles';
@@ -5,8 +6,13 @@ import { buildHttpApp } from './api/http-app.ts';
 import { newAdminToken, removeAdminFile, writeAdminFile } from './api/provisioning/admin-file.ts';
 import { Provisioning } from './api/provisioning/provisioning.ts';
 import type { CloudStats } from './api/api-context.ts';
+import { AlertService, type AlertServiceOptions } from './alerts/alert-service.ts';
+import { AlertStore, alertsFile } from './alerts/alert-store.ts';
 import type { CloudBroker } from './broker/broker.ts';
 import { embeddedBroker } from './broker/embedded-broker.ts';
+import { loadTlsMaterial, type TlsMaterialOptions } from './broker/tls/tls-material.ts';
+import { CommandService } from './commands/command-service.ts';
+import { createOpenData, type OpenDataConfigInput } from './opendata/index.ts';
 import { cloudErrors } from './errors.ts';
 import { GatewayStatusBoard } from './ingest/gateway-status.ts';
 import { Ingest } from './ingest/ingest.ts';
@@ -44,6 +50,16 @@ export interface CloudOptions {
   broker?: CloudBroker;
   ingest?: { maxWriteReadings?: number; lingerMs?: number; maxPendingReadings?: number };
   sseHeartbeatMs?: number;
+  /**
+   * MQTT over TLS beside plain MQTT (embedded broker only): port 0 picks a free
+   * one; the user's certificate files, or a development CA and certificate
+   * made at first start in `<dataDir>/tls` (gateways trust its ca.pem).
+   */
+  mqttTls?: { port: number } & TlsMaterialOptions;
+  /** Licence, publisher and people-counting aggregation of the open data (every key has a default). */
+  openData?: OpenDataConfigInput;
+  /** Alert engine tick and webhook retry settings; rules and alerts live in `<dataDir>/alerts.duckdb`. */
+  alerts?: Pick<AlertServiceOptions, 'tickMs' | 'webhooks'>;
 }
 
 export interface Cloud {
@@ -56,6 +72,10 @@ export interface Cloud {
   readonly httpUrl: string;
   /** Set by start(). */
   readonly mqttUrl: string;
+  /** `mqtts://...` once started with `mqttTls`. */
+  readonly mqttsUrl: string | undefined;
+  /** The development CA gateways must trust (`cloud.ca_file`), when the TLS listener uses it. */
+  readonly tlsCaFile: string | undefined;
   stats(): CloudStats;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -79,15 +99,37 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   if (!options.registry || !options.store) await prepareDataDir(options.dataDir);
   const registry = options.registry ?? (await duckdbRegistry({ file: duckdbRegistryFile(options.dataDir) }));
   let store: ReadingStore | undefined;
+  let alerts: AlertService | undefined;
   try {
     store = options.store ?? (await duckdbStore({ file: duckdbStoreFile(options.dataDir) }));
     const seeded = options.seedFile ? await seedFromFile(registry, options.seedFile, profiles) : undefined;
     if (seeded) logger.info({ file: options.seedFile, ...seeded }, 'registry seeded');
-    const broker = options.broker ?? (await embeddedBroker({ registry, logger: logger.child({ component: 'broker' }), host, port: options.mqttPort ?? 1883 }));
+    const tls = options.mqttTls && !options.broker ? await loadTlsMaterial(options.dataDir, options.mqttTls) : undefined;
+    if (tls) logger.info({ names: tls.names, valid_to: tls.validTo, ca_file: tls.caFile }, tls.caFile ? 'TLS listener uses the development certificate' : 'TLS listener uses the given certificate');
+    const broker =
+      options.broker ??
+      (await embeddedBroker({
+        registry,
+        logger: logger.child({ component: 'broker' }),
+        host,
+        port: options.mqttPort ?? 1883,
+        ...(tls ? { tls: { port: options.mqttTls!.port, cert: tls.cert, key: tls.key } } : {}),
+      }));
     const live = new LiveBus();
     const ingest = new Ingest({ broker, store, registry, live, logger: logger.child({ component: 'ingest' }), ...options.ingest });
     const statusBoard = new GatewayStatusBoard(broker);
-    const provisioning = new Provisioning(registry, await ClaimCodes.open(claimCodesFile(options.dataDir)), () => broker.url, newAdminToken());
+    const commands = new CommandService({ broker, registry, profiles, gatewayStatus: statusBoard, logger });
+    alerts = await AlertService.open({
+      store: await AlertStore.open(alertsFile(options.dataDir)), registry, live, readings: store, gatewayStatus: statusBoard, logger: logger.child({ component: 'alerts' }), ...options.alerts,
+    });
+    const readyAlerts = alerts;
+    const caPem = tls?.caFile ? await readFile(tls.caFile, 'utf8') : undefined;
+    const provisioning = new Provisioning(
+      registry,
+      await ClaimCodes.open(claimCodesFile(options.dataDir)),
+      () => ({ mqttUrl: broker.tlsUrl ?? broker.url, ...(caPem ? { caPem } : {}) }),
+      newAdminToken(),
+    );
     const startedAt = Date.now();
     const stats = (): CloudStats => ({
       uptime_s: Math.round((Date.now() - startedAt) / 1000),
@@ -96,6 +138,8 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       gateway_status: statusBoard.stats(),
       registry: registry.counts(),
       provisioning: provisioning.stats(),
+      commands: commands.stats(),
+      alerts: readyAlerts.stats(),
     });
     const app = await buildHttpApp(
       {
@@ -104,9 +148,12 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
         profiles,
         live,
         provisioning,
+        commands,
+        alerts,
         stats,
         viewerDir: options.viewerDir ?? DEFAULT_VIEWER_DIR,
         sseHeartbeatMs: options.sseHeartbeatMs ?? 15_000,
+        openData: await createOpenData({ store, registry, profiles, dataDir: options.dataDir, config: options.openData }),
       },
       logger,
     );
@@ -126,11 +173,17 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       get mqttUrl() {
         return broker.url;
       },
+      get mqttsUrl() {
+        return broker.tlsUrl;
+      },
+      tlsCaFile: tls?.caFile,
       stats,
       async start() {
         // Subscribe before listening: a QoS 1 message published before its subscriber exists is acknowledged by the broker and lost.
+        await readyAlerts.start();
         await ingest.start();
         await statusBoard.start();
+        await commands.start();
         await broker.start();
         try {
           const address = await app.listen({ host, port: httpPort });
@@ -145,7 +198,9 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
           await removeAdminFile(options.dataDir);
           await broker.stopAccepting();
           await ingest.stop();
+          commands.stop();
           await app.close();
+          await readyAlerts.stop();
           await broker.close();
           await readyStore.close();
           await registry.close();
@@ -154,6 +209,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       },
     };
   } catch (err) {
+    await alerts?.stop();
     await store?.close();
     await registry.close();
     throw err;

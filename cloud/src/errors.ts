@@ -21,6 +21,11 @@ export const cloudErrors = defineErrors('CLOUD', {
 
 /** Refusals by the embedded MQTT broker; each is counted in `/api/v1/stats` under `broker`. */
 export const brokerErrors = defineErrors('BROKER', {
+  TLS_UNUSABLE: {
+    kind: 'fatal',
+    message: 'TLS listener: {file}: {reason}',
+    hint: 'give --tls-cert and --tls-key as PEM files readable by the cloud user, or neither to use the development certificate in DATA_DIR/tls (delete that folder to make a new one)',
+  },
   AUTH_FAILED: {
     kind: 'auth',
     message: 'MQTT login refused for username "{username}": {reason}',
@@ -108,6 +113,36 @@ export const registryErrors = defineErrors('REGISTRY', {
     message: 'registry update failed: {reason}',
     hint: 'nothing was changed; check disk space and retry',
   },
+  ROW_INVALID: {
+    kind: 'invalid_input',
+    message: '{where}, field {field}: {reason}',
+    hint: 'fix that row and upload again; good rows were applied, and uploading them again changes nothing',
+  },
+  UPLOAD_UNREADABLE: {
+    kind: 'invalid_input',
+    message: 'cannot read the {format} upload: {reason}',
+    hint: 'the formats (CSV columns, GeoJSON properties) are described in cloud/README.md, "Registry API"',
+  },
+  UPLOAD_TOO_LARGE: {
+    kind: 'invalid_input',
+    message: 'the upload holds {rows} rows; at most {limit} are taken in one call',
+    hint: 'split the file and upload the parts one after the other',
+  },
+  NOT_FOUND: {
+    kind: 'invalid_input',
+    message: 'no {kind} with id "{id}"',
+    hint: 'list them with GET /api/v1/{path}',
+  },
+  ALREADY_EXISTS: {
+    kind: 'invalid_input',
+    message: 'a {kind} with id "{id}" already exists',
+    hint: 'pick another id, or rotate the existing gateway\'s secret with POST /api/v1/gateways/{id}/rotate',
+  },
+  IFC_INVALID: {
+    kind: 'invalid_input',
+    message: 'the IFC model is unusable: {reason}',
+    hint: 'upload the IFC (STEP, ISO 10303-21) file of the building as exported by the BIM tool; rooms come from its IfcSpace entities',
+  },
 });
 
 export const storeErrors = defineErrors('STORE', {
@@ -187,5 +222,141 @@ export const provisioningErrors = defineErrors('PROVISIONING', {
     kind: 'fatal',
     message: 'cannot reach the running cloud of data directory {dir}: {reason}',
     hint: 'start the cloud with `zenne-cloud run --data-dir {dir}` first; `claim` talks to it over loopback HTTP',
+  },
+});
+
+/** The InfluxDB-compatible reading store (cloud/src/stores/influxdb/README.md). */
+export const influxErrors = defineErrors('INFLUX', {
+  CONFIG_INVALID: {
+    kind: 'invalid_input',
+    message: 'InfluxDB store config {file}: {reason}',
+    hint: 'fix that setting; the format is described in cloud/src/stores/influxdb/README.md',
+  },
+  UNREACHABLE: {
+    kind: 'fatal',
+    message: 'cannot open the InfluxDB store at {url}: {reason}',
+    hint: 'start the server, check the url, token and database/bucket in the store config (create_database: true lets InfluxDB 1.x create it)',
+  },
+  QUERY_FAILED: {
+    kind: 'retryable',
+    message: 'InfluxDB store query failed: {reason}',
+    hint: 'check that the server is up and that the token may read the database; the caller may retry',
+  },
+});
+
+/** Downstream commands (cloud/src/commands): refusals of a submission, and per-device outcomes decided by the cloud. */
+export const commandErrors = defineErrors('COMMAND', {
+  NO_DEVICES: {
+    kind: 'invalid_input',
+    message: 'the command target matches no registered device: {target}',
+    hint: 'check the device ids or the tags (GET /api/v1/devices lists devices with their tags)',
+  },
+  UNKNOWN_DEVICE: {
+    kind: 'invalid_input',
+    message: 'device {device} is not registered',
+    hint: 'register the device first, or fix its id',
+  },
+  UNSUPPORTED: {
+    kind: 'invalid_input',
+    message: 'device {device} (profile {profile}) cannot {action}: {reason}',
+    hint: 'send a device only the commands its profile lists (`modbus.commands`); it was not sent to the gateway',
+  },
+  GATEWAY_OFFLINE: {
+    kind: 'retryable',
+    message: 'gateway {gateway} of device {device} is offline (last status {since}); the command was not sent',
+    hint: 'bring the gateway back online (power, network; `zenne-agent status` on it), then send the command again',
+  },
+  TIMEOUT: {
+    kind: 'retryable',
+    message: 'no result from gateway {gateway} for device {device} before the command expired at {expires_at}',
+    hint: 'the gateway may be offline or its link slow; check its status (GET /api/v1/stats) and send again, or give a longer timeout_s',
+  },
+  NOT_FOUND: {
+    kind: 'invalid_input',
+    message: 'command {id} is not known (the cloud keeps the last {kept} commands since it started)',
+    hint: 'use the id returned by POST /api/v1/commands',
+  },
+  INVALID_RESULT: {
+    kind: 'invalid_input',
+    message: 'command result from gateway {gateway} refused: {reason}',
+    hint: 'the gateway answered for a command or device it was not sent; check that cloud and agent versions match',
+  },
+});
+
+/** Open data (NGSI-LD and the DCAT-AP catalogue); HTTP status in parentheses. */
+export const openDataErrors = defineErrors('OPENDATA', {
+  ENTITY_NOT_FOUND: {
+    kind: 'invalid_input',
+    message: 'no published entity with id "{id}"',
+    hint: 'list the published entities with GET /ngsi-ld/v1/entities?type=<type> and use their `id` (404)',
+  },
+  BAD_QUERY: {
+    kind: 'invalid_input',
+    message: '{parameter}: {reason}',
+    hint: 'see ETSI GS CIM 009 §4.10 (geo-queries) and §4.11 (temporal queries), or /api/v1/docs (400)',
+  },
+  DATASET_NOT_FOUND: {
+    kind: 'invalid_input',
+    message: 'no published dataset "{type}" (no device of this entity type is published)',
+    hint: 'list the datasets with GET /api/v1/catalogue (404)',
+  },
+  NOT_ACCEPTABLE: {
+    kind: 'invalid_input',
+    message: 'cannot answer in {accept}; the NGSI-LD API answers application/json or application/ld+json',
+    hint: 'send `Accept: application/ld+json` (the @context in the body) or `Accept: application/json` (the @context in the Link header) (406)',
+  },
+  KEY_FILE_UNUSABLE: {
+    kind: 'fatal',
+    message: 'open-data pseudonym key {file} cannot be used: {reason}',
+    hint: 'the file must hold 64 hex characters and be readable; delete it to have a new key made (published people-counter ids then change)',
+  },
+});
+
+/** Alerts (cloud/src/alerts): rules, lifecycle, persistence and webhook delivery; HTTP status in the docs. */
+export const alertErrors = defineErrors('ALERT', {
+  RULE_NOT_FOUND: {
+    kind: 'invalid_input',
+    message: 'no alert rule with id "{id}"',
+    hint: 'list the rules with GET /api/v1/alerts/rules',
+  },
+  RULE_EXISTS: {
+    kind: 'invalid_input',
+    message: 'an alert rule with id "{id}" already exists',
+    hint: 'pick another id, or replace the rule with PUT /api/v1/alerts/rules/{id}',
+  },
+  RULE_ID_MISMATCH: {
+    kind: 'invalid_input',
+    message: 'the rule body says id "{body}" but the URL says "{id}"',
+    hint: 'a rule keeps its id; to rename, create the new rule and delete the old one',
+  },
+  SCOPE_UNKNOWN: {
+    kind: 'invalid_input',
+    message: 'the rule scope names {what} "{id}", which is not registered',
+    hint: 'check the id against GET /api/v1/devices (devices, their buildings and tags) or GET /api/v1/buildings',
+  },
+  ALERT_NOT_FOUND: {
+    kind: 'invalid_input',
+    message: 'no alert with id "{id}"',
+    hint: 'list alerts with GET /api/v1/alerts',
+  },
+  ALREADY_RESOLVED: {
+    kind: 'invalid_input',
+    message: 'alert {id} was resolved at {resolved_at}; there is nothing left to acknowledge',
+    hint: 'its history stays readable at GET /api/v1/alerts/{id}',
+  },
+  OPEN_FAILED: {
+    kind: 'fatal',
+    message: 'cannot open the alerts database {file}: {reason}',
+    hint: 'another zenne-cloud may be using the same --data-dir; stop it or pick another directory',
+  },
+  WRITE_FAILED: {
+    kind: 'retryable',
+    message: 'recording alert data failed: {reason}',
+    hint: 'check disk space in the data directory; the change is kept in memory until the cloud stops',
+  },
+  WEBHOOK_FAILED: {
+    kind: 'retryable',
+    message: 'webhook {url} failed (attempt {attempt}): {reason}',
+    hint: 'make the receiver answer 2xx to POST application/json; deliveries are retried with backoff and counted in GET /api/v1/stats (alerts.webhooks)',
   },
 });

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { deviceIdSchema, scenarioIdSchema, type DeviceProfile } from '@zenne/device-profiles';
+import type { AlertService, AlertStats } from '../alerts/alert-service.ts';
 import type { BrokerStats } from '../broker/broker.ts';
+import type { CommandService, CommandStats } from '../commands/command-service.ts';
+import type { OpenDataPublisher } from '../opendata/publisher.ts';
 import type { GatewayStatusStats } from '../ingest/gateway-status.ts';
 import type { IngestStats } from '../ingest/ingest-stats.ts';
 import type { LiveBus } from '../ingest/live-bus.ts';
@@ -15,6 +18,8 @@ export interface CloudStats {
   gateway_status: GatewayStatusStats;
   registry: RegistryCounts;
   provisioning: ProvisioningStats;
+  commands: CommandStats;
+  alerts: AlertStats;
 }
 
 /** What the HTTP plugins may use; passed to each as its options. */
@@ -25,6 +30,12 @@ export interface ApiContext {
   live: LiveBus;
   /** Claim codes: issue (admin) and redeem (technicians). */
   provisioning: Provisioning;
+  /** Downstream commands to devices through their gateways. */
+  commands: CommandService;
+  /** Public open data: NGSI-LD entities and the DCAT-AP catalogue. */
+  openData: OpenDataPublisher;
+  /** Alert rules, alerts and their events. */
+  alerts: AlertService;
   stats: () => CloudStats;
   /** Directory of the built twin viewer. */
   viewerDir: string;

@@ -3,7 +3,13 @@ import { isZenneError } from '@zenne/device-profiles';
 import { apiErrors } from '../errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ApiContext } from './api-context.ts';
+import alertsApi from './alerts/index.ts';
+import commandsApi from './commands/index.ts';
+import catalogueApi from './catalogue/index.ts';
+import ngsiLdApi from './ngsi-ld/index.ts';
+import assetsApi from './assets/index.ts';
 import devicesApi from './devices/index.ts';
+import gatewaysApi from './gateways/index.ts';
 import healthApi from './health/index.ts';
 import liveApi from './live/index.ts';
 import openApi from './openapi/index.ts';
@@ -14,7 +20,7 @@ import viewer from './viewer/index.ts';
 import { useZodValidation } from './zod-routes.ts';
 
 /** The HTTP plugins, one per resource, in registration order (openapi first: it collects the others' routes). */
-const API_PLUGINS = [openApi, healthApi, devicesApi, readingsApi, liveApi, statsApi, provisioningApi, viewer] as const;
+const API_PLUGINS = [openApi, healthApi, assetsApi, devicesApi, gatewaysApi, readingsApi, liveApi, statsApi, provisioningApi, commandsApi, alertsApi, ngsiLdApi, catalogueApi, viewer] as const;
 
 const STATUS_BY_CODE: Record<string, number> = {
   [apiErrors.BAD_REQUEST.code]: 400,
