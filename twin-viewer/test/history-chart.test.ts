@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { historyChartSvg, splitAtGaps, type ChartPoint } from '../src/ui/history-chart.ts';
+import { historyChartSvg, increments, splitAtGaps, type ChartPoint } from '../src/ui/history-chart.ts';
 
 const to = new Date('2026-11-23T12:00:00.000Z');
 const from = new Date(to.getTime() - 24 * 3_600_000);
@@ -9,6 +9,14 @@ describe('history chart', () => {
   it('breaks the line where buckets are missing', () => {
     const points = [point(60, 5), point(50, 6), point(40, 7), point(10, 8), point(0, 9)];
     expect(splitAtGaps(points, 600).map((s) => s.length)).toEqual([3, 2]);
+  });
+
+  it('charts a cumulative counter as its increase per bucket, nothing across a gap or a reset', () => {
+    const points = [point(60, 1000), point(50, 1016), point(40, 1033), point(10, 1080), point(0, 3)];
+    expect(increments(points, 600).map((p) => [Math.round((to.getTime() - p.t) / 60_000), p.avg, p.min, p.max])).toEqual([
+      [50, 16, 16, 16],
+      [40, 17, 17, 17],
+    ]);
   });
 
   it('draws the average over a min–max band, one pair per unbroken run', () => {

@@ -10,6 +10,23 @@ import {
   type History,
 } from './schemas.ts';
 
+/** Which readings `latest` and the live feed carry: one quantity, some devices (at most 1000), or both. */
+export interface ReadingFilter {
+  quantity?: Quantity;
+  devices?: readonly string[];
+}
+
+/** The cloud accepts at most this many ids in one `device=` list (docs/architecture.md). */
+export const MAX_DEVICES_PER_QUERY = 1000;
+
+function filterQuery(filter: ReadingFilter): string {
+  const q = new URLSearchParams();
+  if (filter.devices) q.set('device', filter.devices.join(','));
+  if (filter.quantity) q.set('quantity', filter.quantity);
+  const text = q.toString();
+  return text ? `?${text}` : '';
+}
+
 /** Items the client dropped because they did not match the contract, by route. */
 export type RejectedCounts = Record<string, number>;
 
@@ -27,9 +44,9 @@ export class ApiClient {
     private readonly onInvalid: (err: Error) => void = (err) => console.warn(err.message),
   ) {}
 
-  /** URL of the live feed for `quantity` (for EventSource). */
-  liveUrl(quantity: Quantity): string {
-    return `${this.base}/live?quantity=${encodeURIComponent(quantity)}`;
+  /** URL of the live feed (for EventSource), filtered like `latest`. */
+  liveUrl(filter: ReadingFilter): string {
+    return `${this.base}/live${filterQuery(filter)}`;
   }
 
   async devices(): Promise<DeviceFeature[]> {
@@ -37,8 +54,9 @@ export class ApiClient {
     return this.keepValid('/devices', body.features, (f) => deviceFeatureSchema.safeParse(f));
   }
 
-  async latest(quantity: Quantity): Promise<Reading[]> {
-    const body = await this.getJson(`/readings/latest?quantity=${encodeURIComponent(quantity)}`, latestReadingsSchema);
+  /** The latest reading per (device, quantity) matching the filter. */
+  async latest(filter: ReadingFilter): Promise<Reading[]> {
+    const body = await this.getJson(`/readings/latest${filterQuery(filter)}`, latestReadingsSchema);
     return this.keepValid('/readings/latest', body.readings, (r) => readingSchema.safeParse(r));
   }
 

@@ -1,5 +1,6 @@
 import type { Cartesian3, Viewer } from 'cesium';
 import type { ApiClient } from '../api/client.ts';
+import type { PointLook } from './reading-point-style.ts';
 
 /** What the host gives every layer. */
 export interface LayerHost {
@@ -47,10 +48,17 @@ export interface LegendSpec {
 export interface Layer {
   /** kebab-case, unique among layers. */
   readonly id: string;
+  /** In the current language (src/i18n); read it again after a language switch. */
   readonly title: string;
   init(host: LayerHost): Promise<void>;
   dispose(): void;
+  /** Built in the current language on every call (src/i18n). */
   legend(): LegendSpec;
+  /**
+   * Shows or hides everything the layer draws (the legend's toggle). Safe before `init`: a layer
+   * hidden before its data arrives draws it hidden.
+   */
+  setVisible(visible: boolean): void;
   /**
    * Offered each object `scene.pick` returns on a click; returns true when the object is this
    * layer's (it then opens its panel). Layers that draw nothing pickable omit it.
@@ -61,13 +69,17 @@ export interface Layer {
 /** Optional ability: a layer that draws devices (the test hook reads these). */
 export interface DeviceLayer extends Layer {
   deviceIds(): string[];
+  /** False while the layer is hidden (`setVisible(false)`). */
+  isVisible(): boolean;
   /** CSS hex colour the device is drawn with, or null when the layer has no such device. */
   colourOf(deviceId: string): string | null;
+  /** How the device's point is drawn (fill, ring, size), or null when the layer has no such device. */
+  lookOf(deviceId: string): PointLook | null;
   /** World position of the device's point, or null when the layer has no such device. */
   positionOf(deviceId: string): Cartesian3 | null;
 }
 
 export function isDeviceLayer(layer: Layer): layer is DeviceLayer {
   const l = layer as Partial<DeviceLayer>;
-  return typeof l.deviceIds === 'function' && typeof l.colourOf === 'function' && typeof l.positionOf === 'function';
+  return typeof l.deviceIds === 'function' && typeof l.isVisible === 'function' && typeof l.colourOf === 'function' && typeof l.lookOf === 'function' && typeof l.positionOf === 'function';
 }

@@ -1,3 +1,5 @@
+import { t } from '../i18n/i18n.ts';
+
 /**
  * A small SVG chart of bucketed history: the average as a line over a shaded min–max band.
  * Pure (returns markup), so it renders the same in the panel and in unit tests.
@@ -68,6 +70,22 @@ export function splitAtGaps(points: readonly ChartPoint[], bucketS: number): Cha
   return segments;
 }
 
+/**
+ * A cumulative counter (energy, lamp time) as its increase per bucket: the difference of
+ * consecutive bucket averages, stamped at the later bucket. Buckets across a gap (more than 1.5
+ * buckets apart) give no increase, and a counter that went back (reset, replacement) gives none.
+ */
+export function increments(points: readonly ChartPoint[], bucketS: number): ChartPoint[] {
+  const out: ChartPoint[] = [];
+  for (const segment of splitAtGaps([...points].sort((a, b) => a.t - b.t), bucketS)) {
+    for (let i = 1; i < segment.length; i++) {
+      const rise = segment[i]!.avg - segment[i - 1]!.avg;
+      if (rise >= 0) out.push({ t: segment[i]!.t, avg: rise, min: rise, max: rise });
+    }
+  }
+  return out;
+}
+
 /** SVG markup of the chart; an empty history gives the axes and a "no readings" note. */
 export function historyChartSvg(points: readonly ChartPoint[], o: HistoryChartOptions): string {
   const width = o.width ?? 340;
@@ -89,10 +107,10 @@ export function historyChartSvg(points: readonly ChartPoint[], o: HistoryChartOp
 
   const parts: string[] = [];
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="history-chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeXml(`${o.title} over the last ${Math.round((t1 - t0) / 3_600_000)} h`)}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="history-chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeXml(t('chart.aria', { title: o.title, hours: Math.round((t1 - t0) / 3_600_000) }))}">`,
   );
   parts.push(`<text x="${M.left}" y="14" class="chart-title">${escapeXml(o.title)}</text>`);
-  parts.push(`<text x="${width - M.right}" y="14" text-anchor="end" class="chart-unit">${escapeXml(o.unit)} · avg, min–max</text>`);
+  parts.push(`<text x="${width - M.right}" y="14" text-anchor="end" class="chart-unit">${escapeXml(t('chart.unit-note', { unit: o.unit }))}</text>`);
 
   for (let v = 0; v <= yMax + 1e-9; v += step) {
     parts.push(`<line x1="${M.left}" x2="${width - M.right}" y1="${f(y(v))}" y2="${f(y(v))}" class="chart-grid"/>`);
@@ -100,13 +118,13 @@ export function historyChartSvg(points: readonly ChartPoint[], o: HistoryChartOp
   }
 
   const hourOf = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone });
-  for (let t = Math.ceil(t0 / 3_600_000) * 3_600_000; t <= t1; t += 3_600_000) {
-    const hour = Number(hourOf.format(new Date(t)));
+  for (let hourStart = Math.ceil(t0 / 3_600_000) * 3_600_000; hourStart <= t1; hourStart += 3_600_000) {
+    const hour = Number(hourOf.format(new Date(hourStart)));
     if (hour % 6 !== 0) continue;
-    parts.push(`<line x1="${f(x(t))}" x2="${f(x(t))}" y1="${M.top}" y2="${M.top + plotH}" class="chart-grid"/>`);
+    parts.push(`<line x1="${f(x(hourStart))}" x2="${f(x(hourStart))}" y1="${M.top}" y2="${M.top + plotH}" class="chart-grid"/>`);
     // A tick at either end of the axis is anchored inwards so its label is not clipped.
-    const anchor = x(t) < M.left + 16 ? 'start' : x(t) > width - M.right - 16 ? 'end' : 'middle';
-    parts.push(`<text x="${f(x(t))}" y="${height - 6}" text-anchor="${anchor}" class="chart-tick">${String(hour).padStart(2, '0')}:00</text>`);
+    const anchor = x(hourStart) < M.left + 16 ? 'start' : x(hourStart) > width - M.right - 16 ? 'end' : 'middle';
+    parts.push(`<text x="${f(x(hourStart))}" y="${height - 6}" text-anchor="${anchor}" class="chart-tick">${String(hour).padStart(2, '0')}:00</text>`);
   }
 
   for (const th of o.thresholds ?? []) {
@@ -117,7 +135,7 @@ export function historyChartSvg(points: readonly ChartPoint[], o: HistoryChartOp
   }
 
   if (sorted.length === 0) {
-    parts.push(`<text x="${f(M.left + plotW / 2)}" y="${f(M.top + plotH / 2)}" text-anchor="middle" class="chart-empty">no readings in this period</text>`);
+    parts.push(`<text x="${f(M.left + plotW / 2)}" y="${f(M.top + plotH / 2)}" text-anchor="middle" class="chart-empty">${escapeXml(t('chart.empty'))}</text>`);
   }
   for (const seg of splitAtGaps(sorted, o.bucketS)) {
     if (seg.length === 1) {

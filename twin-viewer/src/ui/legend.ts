@@ -1,12 +1,27 @@
-import type { LegendSpec } from '../layers/layer.ts';
+import { t } from '../i18n/i18n.ts';
+import type { Layer } from '../layers/layer.ts';
 import { el } from './format.ts';
 
-/** Renders legends (one section per layer) into `container`. */
-export function renderLegends(container: HTMLElement, legends: readonly LegendSpec[]): void {
+/**
+ * Renders one legend section per layer into `container`, each headed by a checkbox that shows or
+ * hides the layer. `visible` holds the toggles' state by layer id, so a re-render (after a
+ * language switch) keeps them.
+ */
+export function renderLegends(container: HTMLElement, layers: readonly Layer[], visible: Map<string, boolean>): void {
+  container.setAttribute('aria-label', t('ui.legend'));
   container.replaceChildren(
-    ...legends.map((legend) =>
-      el('section', { className: 'legend' }, [
-        el('h3', { text: legend.unit ? `${legend.title} (${legend.unit})` : legend.title }),
+    ...layers.map((layer) => {
+      const legend = layer.legend();
+      const toggle = el('input', {
+        attrs: { type: 'checkbox', 'data-layer': layer.id, 'aria-label': t('legend.show-layer', { layer: layer.title }) },
+      });
+      toggle.checked = visible.get(layer.id) ?? true;
+      toggle.addEventListener('change', () => {
+        visible.set(layer.id, toggle.checked);
+        layer.setVisible(toggle.checked);
+      });
+      return el('section', { className: 'legend', attrs: { 'data-layer': layer.id } }, [
+        el('h3', {}, [el('label', {}, [toggle, legend.unit ? `${legend.title} (${legend.unit})` : legend.title])]),
         el(
           'ul',
           {},
@@ -22,7 +37,7 @@ export function renderLegends(container: HTMLElement, legends: readonly LegendSp
           ),
         ),
         ...(legend.notes ?? []).map((note) => el('p', { className: 'note', text: note })),
-      ]),
-    ),
+      ]);
+    }),
   );
 }

@@ -12,10 +12,13 @@
  * of a low-cost sensor, so a colour here is indicative, not an official index value.
  * A value on a boundary belongs to the lower band (5.0 is Good), as the EEA table's ranges read.
  */
+import type { MessageKey } from '../../i18n/i18n.ts';
+
 export interface EaqiBand {
   /** 1 (Good) … 6 (Extremely poor). */
   level: 1 | 2 | 3 | 4 | 5 | 6;
-  label: string;
+  /** Catalogue key of the band's name (src/i18n). */
+  label: MessageKey;
   /** Lower bound (exclusive, except 0 for Good) in µg/m³. */
   lower: number;
   /** Upper bound (inclusive) in µg/m³; the last band's is the top of the EEA scale. */
@@ -25,16 +28,16 @@ export interface EaqiBand {
 }
 
 export const EAQI_PM25_BANDS: readonly EaqiBand[] = [
-  { level: 1, label: 'Good', lower: 0, upper: 5, colour: '#50f0e6' },
-  { level: 2, label: 'Fair', lower: 5, upper: 15, colour: '#50ccaa' },
-  { level: 3, label: 'Moderate', lower: 15, upper: 50, colour: '#f0e641' },
-  { level: 4, label: 'Poor', lower: 50, upper: 90, colour: '#ff5050' },
-  { level: 5, label: 'Very poor', lower: 90, upper: 140, colour: '#960032' },
-  { level: 6, label: 'Extremely poor', lower: 140, upper: 800, colour: '#7d2181' },
+  { level: 1, label: 'eaqi.1', lower: 0, upper: 5, colour: '#50f0e6' },
+  { level: 2, label: 'eaqi.2', lower: 5, upper: 15, colour: '#50ccaa' },
+  { level: 3, label: 'eaqi.3', lower: 15, upper: 50, colour: '#f0e641' },
+  { level: 4, label: 'eaqi.4', lower: 50, upper: 90, colour: '#ff5050' },
+  { level: 5, label: 'eaqi.5', lower: 90, upper: 140, colour: '#960032' },
+  { level: 6, label: 'eaqi.6', lower: 140, upper: 800, colour: '#7d2181' },
 ];
 
 /** Drawn for a sensor without a usable PM2.5 value (the EEA map's grey for "no data"). */
-export const NO_VALUE_COLOUR = '#9e9e9e';
+export { NO_VALUE_COLOUR } from '../reading-point-style.ts';
 
 /**
  * The band of a PM2.5 concentration in µg/m³; null for a value that cannot be a concentration

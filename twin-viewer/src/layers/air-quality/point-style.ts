@@ -1,34 +1,13 @@
 import type { Reading } from '@zenne/device-profiles/contracts';
-import { eaqiPm25Band, NO_VALUE_COLOUR, type EaqiBand } from './eaqi.ts';
+import { readingPointStyle, type PointLook } from '../reading-point-style.ts';
+import { eaqiPm25Band, type EaqiBand } from './eaqi.ts';
 
-/** How one sensor point looks, independent of Cesium (so it is unit-testable). */
-export interface PointStyle {
-  /** Fill colour, CSS hex. */
-  fill: string;
-  /** Fill opacity: 1 for a trusted value, low for a hollow ring. */
-  fillAlpha: number;
-  outline: string;
-  outlineWidth: number;
-  /** The colour that identifies the state: the band colour, or grey without a usable value. */
-  colour: string;
+export interface PointStyle extends PointLook {
   band: EaqiBand | null;
 }
 
-const DARK_OUTLINE = '#1d232b';
-
-/**
- * Good readings: a disc filled with the EAQI band colour. Suspect readings: a ring in the band
- * colour (the value is shown, but flagged). Bad readings and sensors without a value: grey,
- * bad ones as a ring (a bad value says nothing about the air).
- */
+/** A PM2.5 sensor's point: its EAQI band colour under the shared quality convention. */
 export function pointStyle(reading: Reading | null): PointStyle {
-  if (!reading) {
-    return { fill: NO_VALUE_COLOUR, fillAlpha: 1, outline: DARK_OUTLINE, outlineWidth: 2, colour: NO_VALUE_COLOUR, band: null };
-  }
-  const band = reading.quality === 'bad' ? null : eaqiPm25Band(reading.value);
-  const colour = band?.colour ?? NO_VALUE_COLOUR;
-  if (reading.quality === 'good' && band) {
-    return { fill: colour, fillAlpha: 1, outline: DARK_OUTLINE, outlineWidth: 2, colour, band };
-  }
-  return { fill: colour, fillAlpha: 0.12, outline: colour, outlineWidth: 4, colour, band };
+  const band = reading && reading.quality !== 'bad' ? eaqiPm25Band(reading.value) : null;
+  return { ...readingPointStyle(reading, (value) => eaqiPm25Band(value)?.colour ?? null), band };
 }
