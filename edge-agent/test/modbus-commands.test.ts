@@ -72,7 +72,7 @@ describe('Modbus source carries out commands (modbus-serial server as the contro
       { at: '22:00', level: 50 },
     ];
     expect(await source.execute('c3', 'lamp-01', { action: 'schedule', steps }, soon())).toEqual({ status: 'done', observed: { steps: 3 } });
-    expect(peer.units.get(1)!.writes.at(-1)).toEqual([16, 3, 300, 100, 1200, 70, 1320, 50, 0, 0]);
+    expect(peer.units.get(1)!.writes.at(-1)).toEqual([16, 3, 300, 100, 1200, 70, 1320, 50, 0, 0, 0, 0, 0, 0]);
   });
 
   it('names what went wrong: clamped value, exception, no answer, unsupported schedule', async () => {
@@ -90,7 +90,7 @@ describe('Modbus source carries out commands (modbus-serial server as the contro
     expect(dead.status !== 'done' && dead.error.code).toBe('ZENNE_ERR_AGENT_COMMAND_NO_ANSWER');
     expect(dead.status !== 'done' && dead.error.message).toMatch(/unit 4/);
 
-    const steps = ['01:00', '02:00', '03:00', '04:00', '05:00'].map((at) => ({ at, level: 50 }));
+    const steps = ['01:00', '02:00', '03:00', '04:00', '05:00', '06:00', '07:00'].map((at) => ({ at, level: 50 }));
     const tooLong = await source.execute('c7', 'lamp-01', { action: 'schedule', steps }, soon());
     expect(tooLong).toMatchObject({ status: 'rejected', error: { code: 'ZENNE_ERR_AGENT_COMMAND_UNSUPPORTED' } });
   });

@@ -29,8 +29,8 @@ describe('Luminaire model', () => {
     let now = brussels(19, 30);
     const lamp = new Luminaire({}, () => now);
     // 05:00 → 100 %, 20:00 → 70 %, 22:00 → 50 % (steps in time-of-day order)
-    lamp.write(16, [3, 5 * 60, 100, 20 * 60, 70, 22 * 60, 50, 0, 0]);
-    expect(lamp.level()).toBe(100);
+    lamp.write(16, [3, 5 * 60, 100, 20 * 60, 70, 22 * 60, 50, 0, 0, 0, 0, 0, 0]);
+    expect(lamp.level()).toBe(100); // at 19:30 the 05:00 step is in force
     now = brussels(20, 1);
     expect(lamp.level()).toBe(70);
     lamp.write(0, [30]); // a dim command holds until the next step
@@ -90,7 +90,7 @@ describe('LampControllerServer over Modbus TCP (modbus-serial client)', () => {
   it('takes a schedule as one function 16 write', async () => {
     const c = await connect();
     c.setID(1);
-    await c.writeRegisters(16, [2, 1200, 70, 1320, 50, 0, 0, 0, 0]);
+    await c.writeRegisters(16, [2, 1200, 70, 1320, 50, 0, 0, 0, 0, 0, 0, 0, 0]);
     expect(server!.luminaires.get(1)!.scheduleSteps()).toEqual([
       { minute: 1200, level: 70 },
       { minute: 1320, level: 50 },

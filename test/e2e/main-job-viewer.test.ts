@@ -1,7 +1,8 @@
 /**
  * Acceptance: headless Chromium opens the viewer of the main job (the demo:
- * cloud, two agents, 24 virtual sensors on ptys): the canvas shows the
- * buildings, there is one sensor point per device of the API, and a value
+ * cloud, three agents, 24 virtual sensors on ptys and the street lights of a
+ * Modbus segment controller): the canvas shows the buildings, there is one
+ * point per device of the API (sensors and lamps), and a value
  * pushed through the cloud reaches the page over SSE and changes a point's
  * colour. Screenshots: test-results/main-job/.
  */
@@ -41,7 +42,7 @@ describe('the main job in headless Chromium', () => {
 
   it('shows the buildings and one point per device of the API', async () => {
     const api = (await (await fetch(`${demo!.apiUrl}/devices`)).json()) as { features: unknown[] };
-    expect(api.features.length).toBe(24);
+    expect(api.features.length).toBe(24 + demo!.lighting!.lamps.length);
     const hook = await page.evaluate(() => ({ buildings: window.__zenne!.buildings, sensors: window.__zenne!.sensors }));
     expect(hook.buildings).toBeGreaterThan(1000);
     expect(hook.sensors).toBe(api.features.length);

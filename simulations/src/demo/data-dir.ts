@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import { getVirtualDeviceKind } from '../devices/registry.ts';
+import { lampSeedDevices, type DemoLighting } from './street-lighting.ts';
 import { simErrors } from '../errors.ts';
 import type { Fleet } from '../fleet/fleet-schema.ts';
 
@@ -63,7 +64,7 @@ export interface PreparedDataDir {
  * start, so the cloud's stored hashes keep matching. Throws
  * `ZENNE_ERR_SIM_DATA_DIR_INVALID` when an existing file is unusable.
  */
-export function prepareDataDir(root: string, fleet: Fleet): PreparedDataDir {
+export function prepareDataDir(root: string, fleet: Fleet, lighting?: DemoLighting): PreparedDataDir {
   const paths = demoPaths(root);
   for (const dir of [paths.root, paths.cloud, paths.logs]) mkdirSync(dir, { recursive: true });
 
@@ -71,16 +72,16 @@ export function prepareDataDir(root: string, fleet: Fleet): PreparedDataDir {
   writeState(paths, state);
 
   const secrets = new Map<string, string>();
-  for (const gateway of fleet.gateways) {
-    const dir = paths.agentDir(gateway.id);
+  for (const gateway of [...fleet.gateways.map((g) => g.id), ...(lighting ? [lighting.config.gateway] : [])]) {
+    const dir = paths.agentDir(gateway);
     mkdirSync(join(dir, 'state'), { recursive: true });
     const file = join(dir, 'secret');
     if (!existsSync(file)) writeFileSync(file, `${randomBytes(SECRET_BYTES).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
     const secret = readFileSync(file, 'utf8').split('\n')[0]!.trim();
     if (secret.length < 8) throw simErrors.DATA_DIR_INVALID({ file, reason: 'the secret is shorter than 8 characters', dir: root });
-    secrets.set(gateway.id, secret);
+    secrets.set(gateway, secret);
   }
-  writeSecretFile(paths.seed, stringify(cloudSeed(fleet, secrets), { lineWidth: 0 }));
+  writeSecretFile(paths.seed, stringify(cloudSeed(fleet, secrets, lighting), { lineWidth: 0 }));
   return { paths, state, secrets };
 }
 
@@ -91,12 +92,13 @@ export function markHistorySeeded(paths: DemoPaths, state: DemoState): DemoState
   return next;
 }
 
-/** The cloud seed file (architecture.md "Cloud seed file") for the fleet. */
-export function cloudSeed(fleet: Fleet, secrets: ReadonlyMap<string, string>) {
+/** The cloud seed file (architecture.md "Cloud seed file") for the fleet and its street lighting. */
+export function cloudSeed(fleet: Fleet, secrets: ReadonlyMap<string, string>, lighting?: DemoLighting) {
+  const gateways = [...fleet.gateways.map((g) => g.id), ...(lighting ? [lighting.config.gateway] : [])];
   return {
     sites: [fleet.site],
-    gateways: fleet.gateways.map((g) => ({ id: g.id, site: fleet.site.id, secret: secrets.get(g.id)! })),
-    devices: fleet.gateways.flatMap((g) =>
+    gateways: gateways.map((id) => ({ id, site: fleet.site.id, secret: secrets.get(id)! })),
+    devices: [...fleet.gateways.flatMap((g) =>
       g.devices.map((d) => ({
         id: d.id,
         gateway: g.id,
@@ -107,7 +109,7 @@ export function cloudSeed(fleet: Fleet, secrets: ReadonlyMap<string, string>) {
         location: d.location,
         tags: { street_nl: d.street_nl, mount: 'lamp post', simulated: `virtual ${d.kind} replaying Sensor.Community node 5331` },
       })),
-    ),
+    ), ...(lighting ? lampSeedDevices(lighting, fleet.site.id) : [])],
   };
 }
 

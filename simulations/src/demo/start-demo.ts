@@ -6,12 +6,13 @@ import { simErrors } from '../errors.ts';
 import { BRUSSELS_DEMO_FLEET, loadFleet, type Fleet } from '../fleet/fleet-schema.ts';
 import { createReplaySource, type ReplaySource } from '../replay/replay-source.ts';
 import { loadSensorCommunitySeries } from '../replay/sensor-community-csv.ts';
-import { writeAgentConfig } from './agent-config.ts';
+import { serialSources, writeAgentConfig } from './agent-config.ts';
 import { ManagedChild } from './child-process.ts';
 import { isErrorRecord, parseJsonLine, startCloud } from './cloud-process.ts';
 import { markHistorySeeded, prepareDataDir } from './data-dir.ts';
 import { seedHistory } from './history-seed.ts';
 import { ensureSocat } from './socat.ts';
+import { BRUSSELS_DEMO_LIGHTING, lampSource, loadLighting, startStreetLights, type DemoLighting } from './street-lighting.ts';
 import { ensureViewerBuilt, viewerDistDir } from './viewer-build.ts';
 import { VirtualSensors } from './virtual-sensors.ts';
 
@@ -42,6 +43,8 @@ export interface DemoOptions {
   dataDir?: string;
   /** Default: simulations/fleet/brussels-demo.yaml. */
   fleetFile?: string;
+  /** Street lights (a Modbus segment controller and its gateway); default simulations/fleet/brussels-lighting.yaml, `false` for none. */
+  lightingFile?: string | false;
   /** 0 = any free port. Defaults 8080 and 1883. */
   httpPort?: number;
   mqttPort?: number;
@@ -71,6 +74,8 @@ export interface RunningDemo {
   dataDir: string;
   logsDir: string;
   fleet: Fleet;
+  /** The street lights and their gateway, unless started with `lightingFile: false`. */
+  lighting: DemoLighting | undefined;
   /** Map(gateway id -> agent config file) */
   agentConfigs: ReadonlyMap<string, string>;
   /** True when this start stored the history (first start of the data dir). */
@@ -85,7 +90,8 @@ export interface RunningDemo {
 
 /**
  * Starts the whole demo: cloud, history (first start only), one pty pair and
- * virtual sensor per fleet device, one agent per gateway. On a failure it
+ * virtual sensor per fleet device, a Modbus segment controller with the street
+ * lights, one agent per gateway. On a failure it
  * stops what it had started and rethrows.
  */
 export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo> {
@@ -93,6 +99,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   const repoRoot = resolve(options.repoRoot ?? REPO_ROOT);
   const dataDir = resolve(options.dataDir ?? join(repoRoot, '.zenne', 'demo'));
   const fleet = loadFleet(options.fleetFile ?? BRUSSELS_DEMO_FLEET);
+  const lighting = options.lightingFile === false ? undefined : loadLighting(options.lightingFile ?? BRUSSELS_DEMO_LIGHTING);
   const devices = fleet.gateways.flatMap((g) => g.devices);
   for (const d of devices) getVirtualDeviceKind(d.kind);
 
@@ -100,7 +107,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   if (socat === 'installed') report.step('socat installed');
 
   options.signal?.throwIfAborted();
-  const { paths, state, secrets } = prepareDataDir(dataDir, fleet);
+  const { paths, state, secrets } = prepareDataDir(dataDir, fleet, lighting);
   if (options.buildViewer ?? true) {
     let viewerLines = 0;
     const viewer = await ensureViewerBuilt(repoRoot, join(paths.logs, 'viewer-build.log'), (line) => {
@@ -112,17 +119,22 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
 
   // Every pty pair and child adds a process 'exit' listener that kills it if the demo dies.
   const previousMaxListeners = process.getMaxListeners();
-  process.setMaxListeners(previousMaxListeners + devices.length + fleet.gateways.length + 1);
+  process.setMaxListeners(previousMaxListeners + devices.length + fleet.gateways.length + 2);
 
   let cloud: ManagedChild | undefined;
   const agents: ManagedChild[] = [];
   let sensors: VirtualSensors | undefined;
+  let streetLights: Awaited<ReturnType<typeof startStreetLights>> | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       if (agents.length > 0) {
         report.step('stopping agents');
         await Promise.all(agents.map((a) => a.stop()));
+      }
+      if (streetLights) {
+        report.step('stopping the street-light controller');
+        await streetLights.server.close();
       }
       if (sensors) {
         report.step('stopping virtual sensors');
@@ -203,20 +215,27 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     await sensors.start();
 
     options.signal?.throwIfAborted();
+    // Map(gateway id -> its sources): the sensor gateways, then the street-lighting one.
+    const gatewaySources = new Map<string, object[]>(fleet.gateways.map((g) => [g.id, serialSources(paths, g)]));
+    if (lighting) {
+      streetLights = await startStreetLights(lighting);
+      report.step(`started a street-light segment controller with ${lighting.lamps.length} luminaires on Modbus TCP port ${streetLights.port}`);
+      gatewaySources.set(lighting.config.gateway, [lampSource(lighting, streetLights.port)]);
+    }
     const agentConfigs = new Map<string, string>();
-    for (const gateway of fleet.gateways) {
-      const config = writeAgentConfig(paths, gateway, started.mqttUrl);
-      agentConfigs.set(gateway.id, config);
-      const logFile = join(paths.logs, `agent-${gateway.id}.log`);
+    for (const [gateway, sources] of gatewaySources) {
+      const config = writeAgentConfig(paths, gateway, started.mqttUrl, sources);
+      agentConfigs.set(gateway, config);
+      const logFile = join(paths.logs, `agent-${gateway}.log`);
       const agent = new ManagedChild({
-        name: `agent ${gateway.id}`,
+        name: `agent ${gateway}`,
         command: process.execPath,
         args: [join(repoRoot, 'edge-agent', 'bin', 'zenne-agent.js'), 'run', '--config', config],
         cwd: repoRoot,
         logFile,
         onLine: (line) => {
           const record = parseJsonLine(line);
-          if (isErrorRecord(record)) report.warn(`agent ${gateway.id}: ${record.msg ?? 'error'} (see ${logFile})`);
+          if (isErrorRecord(record)) report.warn(`agent ${gateway}: ${record.msg ?? 'error'} (see ${logFile})`);
         },
       });
       agents.push(agent);
@@ -231,6 +250,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       dataDir,
       logsDir: paths.logs,
       fleet,
+      lighting,
       agentConfigs,
       seededHistory,
       stop,

@@ -37,7 +37,10 @@ describe('startDemo (cloud, agents and virtual sensors as real processes)', () =
     const demo = await start();
     try {
       expect(demo.seededHistory).toBe(true);
-      const fleetIds = demo.fleet.gateways.flatMap((g) => g.devices.map((d) => d.id)).sort();
+      // The sensors of the fleet and the street lights of its lighting gateway.
+      const lampIds = demo.lighting!.lamps.map((l) => l.id);
+      expect(lampIds.length).toBeGreaterThan(100);
+      const fleetIds = [...demo.fleet.gateways.flatMap((g) => g.devices.map((d) => d.id)), ...lampIds].sort();
       const devices = await getJson(`${demo.apiUrl}/devices`);
       expect(devices.features.map((f: { id: string }) => f.id).sort()).toEqual(fleetIds);
 
@@ -52,6 +55,9 @@ describe('startDemo (cloud, agents and virtual sensors as real processes)', () =
         'a live reading from every device',
       );
       for (const reading of live) expect(readingSchema.safeParse(reading).success).toBe(true);
+
+      // The lamps report what their controller's schedule says now (a level between 0 and 100 %).
+      expect(live.filter((r: { quantity: string }) => r.quantity === 'lamp_level').length).toBe(lampIds.length);
 
       // The seeded history is there too: one device over the seeded quarter of an hour.
       const from = new Date(Date.parse(startedAt) - 15 * 60_000).toISOString();

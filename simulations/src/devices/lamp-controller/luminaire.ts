@@ -34,7 +34,7 @@ export const REGISTER = {
   faults: 8,
   schedule: 16,
 } as const;
-export const MAX_STEPS = 4;
+export const MAX_STEPS = 6;
 const SCHEDULE_WORDS = 1 + 2 * MAX_STEPS;
 
 /** Thrown for a write the controller refuses; the server answers Modbus exception 02 or 03. */
@@ -141,6 +141,9 @@ export class Luminaire {
     const bad = steps.find((s, i) => s.minute > 1439 || s.level > 100 || (i > 0 && s.minute <= steps[i - 1]!.minute));
     if (bad) throw new RegisterRefused(0x03, `schedule step ${JSON.stringify(bad)} is out of range or out of order`);
     this.schedule = steps;
+    // A new schedule takes over at once: the step in force now (the last one before now, or yesterday's last) sets the level.
+    const inForce = steps.filter((s) => s.minute <= this.lastMinute).at(-1) ?? steps.at(-1);
+    if (inForce && offset === 0) this.setpoint = inForce.level;
   }
 
   private word(address: number): number {

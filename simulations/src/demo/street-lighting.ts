@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { gatewayIdSchema, deviceIdSchema, MAX_SCHEDULE_STEPS } from '@zenne/device-profiles';
+import { LampControllerServer } from '../devices/lamp-controller/index.ts';
+import { simErrors } from '../errors.ts';
+import { centralBrusselsLampPosts, type LampPost } from '../fleet/lamp-posts.ts';
+
+const LAMP_PROFILE = 'generic-modbus-lamp-controller';
+/** Modbus unit ids 1-247 (Modbus over Serial Line §2.2): one segment controller holds that many luminaires at most. */
+const MAX_UNITS = 247;
+
+export const lightingConfigSchema = z.strictObject({
+  gateway: gatewayIdSchema,
+  name: z.string().min(1),
+  schedule: z
+    .array(z.strictObject({ at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/), level: z.number().int().min(0).max(100) }))
+    .min(1)
+    .max(MAX_SCHEDULE_STEPS),
+  faults: z.array(z.strictObject({ lamp: deviceIdSchema, fault: z.enum(['lamp', 'lantern', 'column']) })).default([]),
+});
+export type LightingConfig = z.infer<typeof lightingConfigSchema>;
+
+/** The committed demo lighting. */
+export const BRUSSELS_DEMO_LIGHTING = new URL('../../fleet/brussels-lighting.yaml', import.meta.url).pathname;
+
+/** The lighting config and its lamps (placed from the UrbIS axes), unit id = position + 1. */
+export interface DemoLighting {
+  config: LightingConfig;
+  lamps: LampPost[];
+}
+
+/** Reads the lighting file and places its lamps. Throws `ZENNE_ERR_SIM_FLEET_INVALID` naming the field. */
+export function loadLighting(file: string = BRUSSELS_DEMO_LIGHTING): DemoLighting {
+  let raw: unknown;
+  try {
+    raw = parse(readFileSync(file, 'utf8'));
+  } catch (cause) {
+    throw simErrors.FLEET_INVALID({ file, reason: (cause as Error).message }, { cause });
+  }
+  const parsed = lightingConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw simErrors.FLEET_INVALID({ file, reason: `${issue.path.join('.')}: ${issue.message}` });
+  }
+  const lamps = centralBrusselsLampPosts().slice(0, MAX_UNITS);
+  const unknown = parsed.data.faults.find((f) => !lamps.some((l) => l.id === f.lamp));
+  if (unknown) throw simErrors.FLEET_INVALID({ file, reason: `faults: no lamp ${unknown.lamp} among the placed lamp posts` });
+  return { config: parsed.data, lamps };
+}
+
+/** Registry devices of the lamps (cloud seed file). */
+export function lampSeedDevices(lighting: DemoLighting, site: string) {
+  return lighting.lamps.map((lamp) => ({
+    id: lamp.id,
+    gateway: lighting.config.gateway,
+    profile: LAMP_PROFILE,
+    name: lamp.name,
+    site,
+    street: lamp.street,
+    location: lamp.location,
+    tags: { street_nl: lamp.street_nl, lamp_group: lamp.lamp_group, simulated: 'virtual luminaire controller on Modbus TCP' },
+  }));
+}
+
+/** The agent source reading every lamp from the segment controller at `port`. */
+export function lampSource(lighting: DemoLighting, port: number) {
+  return {
+    id: 'segment-controller',
+    kind: 'modbus_tcp',
+    host: '127.0.0.1',
+    port,
+    devices: lighting.lamps.map((lamp, i) => ({ device: lamp.id, profile: LAMP_PROFILE, unit_id: i + 1, poll_period_s: 60 })),
+  };
+}
+
+/**
+ * The segment controller of the demo: one luminaire per lamp post, the
+ * config's nightly schedule written into each (the step in force applies at
+ * once), the configured faults set.
+ */
+export async function startStreetLights(lighting: DemoLighting): Promise<{ server: LampControllerServer; port: number }> {
+  const server = new LampControllerServer();
+  const words = [lighting.config.schedule.length, ...lighting.config.schedule.flatMap((s) => [minuteOf(s.at), s.level])];
+  lighting.lamps.forEach((lamp, i) => {
+    const luminaire = server.add(i + 1);
+    luminaire.write(16, words);
+    for (const f of lighting.config.faults) if (f.lamp === lamp.id) luminaire.setFault(f.fault, true);
+  });
+  return { server, port: await server.listen() };
+}
+
+function minuteOf(at: string): number {
+  const [h, m] = at.split(':').map(Number);
+  return h! * 60 + m!;
+}
