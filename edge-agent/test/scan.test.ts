@@ -60,14 +60,18 @@ describe('zenne-agent scan: serial', () => {
     expect(source).toMatchObject({ kind: 'serial', port: pair.a, baud_rate: 9600, bridge: family, profile });
   }, 20_000);
 
-  it('polls an MH-Z19B (it only answers its read command) and proposes winsen-mhz19b', async () => {
+  it('polls an MH-Z19B (it only answers its read command) and proposes winsen-mhz19b, and the ZE03-NO2 whose answer is the same bytes', async () => {
     const pair = await openPtyPair();
     cleanups.push(() => pair.close());
     const responder = await answerPort(pair.b, bridges.mhz19b.pollCommand(), capture('mhz19b', 'capture-mhz19b').input.subarray(0, 9));
     cleanups.push(() => responder.stop());
     const { out } = await invokeCommand(scanCommand, ['--serial-port', pair.a, '--seconds', '1.5']);
     expect(out).toContain(`${pair.a}: mhz19b at 9600 baud`);
-    expect(sourceConfigSchema.parse(proposals(out)[0])).toMatchObject({ bridge: 'mhz19b', profile: 'winsen-mhz19b' });
+    const [first, second] = proposals(out).map((p) => sourceConfigSchema.parse(p));
+    expect(first).toMatchObject({ bridge: 'mhz19b', profile: 'winsen-mhz19b' });
+    // Both Winsen modules answer the same read command with the same frame: the label decides, so both are proposed.
+    expect(out).toContain(`${pair.a}: the same frames also fit ze03 (winsen-ze03-no2); if the label says so`);
+    expect(second).toMatchObject({ bridge: 'ze03', profile: 'winsen-ze03-no2' });
   }, 20_000);
 
   it('warns that checksum errors point to wiring or noise', async () => {

@@ -22,7 +22,16 @@ export interface ProbeAttempt {
 }
 
 export type ProbeVerdict =
-  | { kind: 'found'; bridge: string; profiles: string[]; baud_rate: number; frames: number; bad_checksum: number }
+  | {
+      kind: 'found';
+      bridge: string;
+      profiles: string[];
+      baud_rate: number;
+      frames: number;
+      bad_checksum: number;
+      /** Other bridges that decoded as many frames: devices whose frames look the same on the wire (MH-Z19B and ZE03 answers). */
+      alike: { bridge: string; profiles: string[] }[];
+    }
   | { kind: 'silent' }
   | { kind: 'garbage' }
   | { kind: 'unopenable'; reason: string };
@@ -63,12 +72,14 @@ export async function probeSerialPort(
       return { port, verdict: { kind: 'unopenable', reason: (err as Error).message }, attempts };
     }
     attempts.push(attempt);
-    const best = attempt.tallies.filter((t) => t.frames > 0).sort((a, b) => b.frames - a.frames)[0];
+    const ranked = attempt.tallies.filter((t) => t.frames > 0).sort((a, b) => b.frames - a.frames);
+    const best = ranked[0];
     if (best) {
-      const profiles = serialBridges().find((e) => e.bridge.id === best.bridge)?.profiles ?? [];
+      const profilesOf = (bridge: string) => serialBridges().find((e) => e.bridge.id === bridge)?.profiles ?? [];
+      const alike = ranked.slice(1).filter((t) => t.frames === best.frames).map((t) => ({ bridge: t.bridge, profiles: profilesOf(t.bridge) }));
       return {
         port,
-        verdict: { kind: 'found', bridge: best.bridge, profiles, baud_rate: baud, frames: best.frames, bad_checksum: best.bad_checksum },
+        verdict: { kind: 'found', bridge: best.bridge, profiles: profilesOf(best.bridge), baud_rate: baud, frames: best.frames, bad_checksum: best.bad_checksum, alike },
         attempts,
       };
     }

@@ -82,6 +82,10 @@ function reportSerial(result: ProbeResult): void {
       }
       out('  proposed source:');
       out(proposeSerial(port, verdict.bridge, verdict.profiles, verdict.baud_rate));
+      for (const other of verdict.alike) {
+        out(`${port}: the same frames also fit ${other.bridge} (${other.profiles.join(', ')}); if the label says so, proposed source:`);
+        out(proposeSerial(port, other.bridge, other.profiles, verdict.baud_rate));
+      }
       return;
     }
     case 'silent':
