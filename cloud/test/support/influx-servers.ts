@@ -8,6 +8,8 @@ import { freePort } from '../../../test/support/mosquitto.ts';
 /** A throw-away server process on a free 127.0.0.1 port with its own data folder. */
 export interface TestServer {
   readonly url: string;
+  /** Its data folder (for bytes-on-disk figures). */
+  readonly dir: string;
   /** Stops the process (SIGTERM), waits for it and removes its folder. */
   close(): Promise<void>;
 }
@@ -41,15 +43,21 @@ async function startServer(name: string, port: number, dir: string, command: str
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { url, close };
+  return { url, dir, close };
 }
 
 /**
  * Debian's InfluxDB 1.x (`influxd`, package influxdb): HTTP API on a free
  * port, every other listener, the self-monitoring database and usage
  * reporting off; WAL fsync'd on every write (the default, spelled out).
+ * `compactWithinSeconds` makes it snapshot and fully compact a shard after
+ * that many seconds without writes.
  */
-export async function startInfluxDb1(): Promise<TestServer> {
+export async function startInfluxDb1(options: { compactWithinSeconds?: number } = {}): Promise<TestServer> {
+  // A benchmark of bytes on disk wants the WAL turned into compressed TSM files soon, not after InfluxDB's default 10 min of quiet.
+  const compaction = options.compactWithinSeconds
+    ? `\n  cache-snapshot-write-cold-duration = "${options.compactWithinSeconds}s"\n  compact-full-write-cold-duration = "${options.compactWithinSeconds}s"`
+    : '';
   const dir = await mkdtemp(join(tmpdir(), 'zenne-influxd-'));
   const [httpPort, rpcPort] = [await freePort(), await freePort()];
   const conf = join(dir, 'influxdb.conf');
@@ -62,7 +70,7 @@ bind-address = "127.0.0.1:${rpcPort}"
   dir = "${dir}/data"
   wal-dir = "${dir}/wal"
   wal-fsync-delay = "0s"
-  query-log-enabled = false
+  query-log-enabled = false${compaction}
 [retention]
   enabled = false
 [shard-precreation]
