@@ -56,7 +56,7 @@ function drainRate(batches: ArrivedBatch[]): number {
 }
 
 function uplinkConfig(settings: Pick<UplinkConfig, 'batch_max_readings' | 'backfill_max_readings_per_s'>): UplinkConfig {
-  return { batch_max_wait_ms: 50, max_in_flight: 4, reconnect_max_ms: 500, status_interval_ms: 10_000, ...settings };
+  return { batch_max_wait_ms: 50, max_in_flight: 4, reconnect_max_ms: 500, ack_timeout_ms: 30_000, status_interval_ms: 10_000, ...settings };
 }
 
 // Map(device -> its readings, in the order given)

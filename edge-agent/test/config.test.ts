@@ -82,6 +82,7 @@ sources:
       batch_max_wait_ms: 1000,
       max_in_flight: 4,
       reconnect_max_ms: 30_000,
+      ack_timeout_ms: 30_000,
       status_interval_ms: 10_000,
       backfill_max_readings_per_s: 1000,
     });

@@ -139,6 +139,7 @@ describe('SparkplugUplink', () => {
         batch_max_wait_ms: 50,
         max_in_flight: 4,
         reconnect_max_ms: 1000,
+        ack_timeout_ms: 30_000,
         status_interval_ms: 10_000,
         backfill_max_readings_per_s: backfillPerS,
         mode: 'sparkplug_b',

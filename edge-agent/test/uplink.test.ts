@@ -63,7 +63,7 @@ describe('MqttUplink', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  function start(settings: { batch_max_readings?: number; max_in_flight?: number; sources?: () => SourceHealth[] } = {}): MqttUplink {
+  function start(settings: { batch_max_readings?: number; max_in_flight?: number; ack_timeout_ms?: number; sources?: () => SourceHealth[] } = {}): MqttUplink {
     uplink = new MqttUplink({
       gateway: GATEWAY,
       cloud: { mqtt_url: broker.url, username: GATEWAY, password: 'test' },
@@ -72,6 +72,7 @@ describe('MqttUplink', () => {
         batch_max_wait_ms: 50,
         max_in_flight: settings.max_in_flight ?? 1,
         reconnect_max_ms: 1000,
+        ack_timeout_ms: settings.ack_timeout_ms ?? 30_000,
         status_interval_ms: 10_000,
         backfill_max_readings_per_s: 1000,
       },
@@ -86,6 +87,18 @@ describe('MqttUplink', () => {
   async function ack(ack: Omit<Ack, 'v'> | string): Promise<void> {
     await cloud.publishAsync(topics.ack(GATEWAY), typeof ack === 'string' ? ack : JSON.stringify({ v: 1, ...ack }), { qos: 1 });
   }
+
+  it('publishes a batch again, same id, on the same connection when its ack does not come within ack_timeout_ms', async () => {
+    await buffer.append(drafts(5));
+    const link = start({ ack_timeout_ms: 1000 });
+    // The ingest worker that took the first copy "died": no ack. The second copy is acknowledged.
+    await until(() => batches.length === 2);
+    expect(batches[1]!.batch).toBe(batches[0]!.batch);
+    expect(batches[1]!.readings).toEqual(batches[0]!.readings);
+    await ack({ batch: batches[1]!.batch, stored: 5, duplicates: 0, rejected: [] });
+    await until(() => buffer.depth() === 0);
+    expect(link.stats().counters).toMatchObject({ batches_sent: 1, batches_resent: 1, batches_acked: 1, connects: 1 });
+  });
 
   it('sends the buffer in order in batches of at most batch_max_readings, one window at a time', async () => {
     await buffer.append(drafts(25));

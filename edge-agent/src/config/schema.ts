@@ -41,6 +41,12 @@ export const uplinkConfigSchema = z.strictObject({
   max_in_flight: z.number().int().min(1).max(64).default(4),
   /** Longest wait between two connection attempts to the cloud. */
   reconnect_max_ms: z.number().int().min(100).max(600_000).default(30_000),
+  /**
+   * A batch not acknowledged this long after it was published is published
+   * again (the cloud drops duplicates): behind an external broker with
+   * several ingest workers, one that dies holding batches never answers.
+   */
+  ack_timeout_ms: z.number().int().min(1000).max(600_000).default(30_000),
   /** How often the retained `online` status is refreshed. */
   status_interval_ms: z.number().int().min(1000).max(600_000).default(10_000),
   /**

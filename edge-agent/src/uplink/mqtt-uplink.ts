@@ -53,6 +53,8 @@ interface InFlightBatch {
   to: number;
   readings: Reading[];
   historical: boolean;
+  /** When it was last published (ms), for the ack timeout. */
+  sentAt: number;
 }
 
 /**
@@ -101,6 +103,8 @@ export class MqttUplink {
   private batchTimer: NodeJS.Timeout | undefined;
   private readonly backfill: BackfillPacer;
   private statusTimer: NodeJS.Timeout | undefined;
+  private ackTimer: NodeJS.Timeout | undefined;
+  private ackTimeoutLogged = false;
   private unsubscribeBuffer: (() => void) | undefined;
   private stopping = false;
   private readonly startedAt = Date.now();
@@ -134,6 +138,7 @@ export class MqttUplink {
   start(): void {
     this.unsubscribeBuffer = this.options.buffer.onAppended(() => this.pump.run());
     this.statusTimer = setInterval(() => this.publishStatus(), this.options.uplink.status_interval_ms);
+    this.ackTimer = setInterval(() => this.resendUnacknowledged(), Math.max(250, this.options.uplink.ack_timeout_ms / 4));
     this.session.start();
   }
 
@@ -142,6 +147,7 @@ export class MqttUplink {
     this.stopping = true;
     this.unsubscribeBuffer?.();
     clearInterval(this.statusTimer);
+    clearInterval(this.ackTimer);
     clearTimeout(this.batchTimer);
     this.backfill.stop();
     await this.session.stop((client) =>
@@ -274,6 +280,7 @@ export class MqttUplink {
         to: last.index + 1,
         readings: records.map((r) => r.reading),
         historical,
+        sentAt: Date.now(),
       };
       this.nextRead = batch.to;
       this.inFlight.set(batch.id, batch);
@@ -283,8 +290,33 @@ export class MqttUplink {
     }
   }
 
+  /**
+   * A batch without an ack after `ack_timeout_ms` is published again on the
+   * same connection: behind an external broker the ingest worker that took it
+   * may have died, and nothing else would ever send it again. The cloud drops
+   * the duplicates.
+   */
+  private resendUnacknowledged(): void {
+    if (!this.session.client) return;
+    const due = Date.now() - this.options.uplink.ack_timeout_ms;
+    const late = [...this.inFlight.values()].filter((b) => b.sentAt <= due);
+    if (late.length === 0) {
+      this.ackTimeoutLogged = false;
+      return;
+    }
+    if (!this.ackTimeoutLogged) {
+      this.ackTimeoutLogged = true;
+      this.log.warn({ batches: late.length, ack_timeout_ms: this.options.uplink.ack_timeout_ms }, 'no ack in time; sending the batches again');
+    }
+    for (const batch of late) {
+      this.counters.batches_resent += 1;
+      this.send(batch);
+    }
+  }
+
   private send(batch: InFlightBatch): void {
     const client = this.session.client;
+    batch.sentAt = Date.now();
     if (!client) return;
     const message: UplinkBatch = {
       v: 1,
