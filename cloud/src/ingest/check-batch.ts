@@ -28,6 +28,8 @@ export interface UnusableMessage {
   reason: RejectionReason;
   error: { code: string; reason: string };
   batch?: string;
+  /** Readings in the message, when its `readings` array could still be read. */
+  readings?: number;
 }
 
 function issueText(error: z.ZodError): string {
@@ -41,7 +43,14 @@ function unusable(reason: RejectionReason, factory: ErrorFactory, details: Recor
   const err = factory(details);
   const batch = (raw as { batch?: unknown } | null | undefined)?.batch;
   const readable = typeof batch === 'string' && batch.length > 0 && batch.length <= 128;
-  return { kind: 'unusable', reason, error: { code: err.code, reason: err.message }, ...(readable ? { batch } : {}) };
+  const readings = (raw as { readings?: unknown } | null | undefined)?.readings;
+  return {
+    kind: 'unusable',
+    reason,
+    error: { code: err.code, reason: err.message },
+    ...(readable ? { batch } : {}),
+    ...(Array.isArray(readings) ? { readings: readings.length } : {}),
+  };
 }
 
 /**

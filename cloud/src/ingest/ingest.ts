@@ -5,6 +5,7 @@ import type { Registry } from '../registry/registry.ts';
 import { LogOnce } from '../shared/log-once.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ReadingStore } from '../stores/store.ts';
+import type { BatchOutcome } from './accounting-ledger.ts';
 import { checkBatch, type CheckedBatch } from './check-batch.ts';
 import { IngestCounters, type IngestStats, type RejectionReason } from './ingest-stats.ts';
 import type { LiveBus } from './live-bus.ts';
@@ -21,6 +22,8 @@ export interface IngestOptions {
   lingerMs?: number;
   /** Accepted readings waiting for the store beyond which new batches are dropped unacknowledged (the gateway resends). */
   maxPendingReadings?: number;
+  /** Told what became of each message (loss accounting); must not throw. */
+  onOutcome?: (gateway: string, outcome: BatchOutcome) => void;
 }
 
 interface PendingBatch {
@@ -78,6 +81,7 @@ export class Ingest {
     const checked = checkBatch(gateway, topic, payload, this.options.registry);
     if (checked.kind === 'unusable') {
       this.counters.reject(gateway, checked.reason);
+      this.options.onOutcome?.(gateway, { kind: 'refused', reason: checked.reason, batch: checked.batch, readings: checked.readings });
       this.warnOnce(gateway, checked.reason, { batch: checked.batch, code: checked.error.code }, checked.error.reason);
       if (checked.batch !== undefined) {
         this.sendAck(gateway, { v: 1, batch: checked.batch, stored: 0, duplicates: 0, rejected: [], error: checked.error });
@@ -92,6 +96,7 @@ export class Ingest {
     });
     if (this.pendingReadings + checked.accepted.length > this.maxPendingReadings) {
       this.counters.reject(gateway, 'overloaded');
+      this.options.onOutcome?.(gateway, { kind: 'unacknowledged', batch: checked.batch, readings: checked.total, reason: 'overloaded' });
       this.warnOnce(gateway, 'overloaded', { batch: checked.batch, pending: this.pendingReadings }, 'store is behind; batch dropped without ack');
       return;
     }
@@ -150,7 +155,10 @@ export class Ingest {
           this.options.logger.info({ store: this.options.store.name }, 'reading store recovered');
         }
       } catch (err) {
-        for (const p of taken) this.counters.reject(p.gateway, 'store_error');
+        for (const p of taken) {
+          this.counters.reject(p.gateway, 'store_error');
+          this.options.onOutcome?.(p.gateway, { kind: 'unacknowledged', batch: p.checked.batch, readings: p.checked.total, reason: 'store_error' });
+        }
         // No ack, so these batches stay in the gateways' buffers. A gateway resends
         // unacknowledged batches when it reconnects: drop its connection to ask for that,
         // rather than leave the batches holding its in-flight window.
@@ -178,6 +186,9 @@ export class Ingest {
       this.counters.both(gateway, (c) => {
         c.readings_stored += storedHere;
         c.readings_duplicate += duplicates;
+      });
+      this.options.onOutcome?.(gateway, {
+        kind: 'acknowledged', batch: checked.batch, readings: checked.total, stored: storedHere, duplicates, rejected: checked.rejectedReasons,
       });
       return this.sendAck(gateway, { v: 1, batch: checked.batch, stored: storedHere, duplicates, rejected: checked.rejected });
     });
