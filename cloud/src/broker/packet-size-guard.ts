@@ -1,5 +1,4 @@
 import { Duplex } from 'node:stream';
-import type { Socket } from 'node:net';
 
 /**
  * Follows the MQTT fixed headers on an inbound byte stream (MQTT 3.1.1 §2.2:
@@ -43,11 +42,11 @@ export class PacketSizeScanner {
 }
 
 /**
- * Wraps a TCP socket for aedes so that a packet larger than `limit` closes the
+ * Wraps a TCP socket (or a WebSocket stream) for aedes so that a packet larger than `limit` closes the
  * connection as soon as its header arrives, instead of being buffered whole
  * (aedes and mqtt-packet have no packet size limit of their own).
  */
-export function guardPacketSize(socket: Socket, limit: number, onOversize: (bytes: number) => void): Duplex {
+export function guardPacketSize(socket: Duplex, limit: number, onOversize: (bytes: number) => void): Duplex {
   const scanner = new PacketSizeScanner(limit);
   const guarded = new Duplex({
     read() {

@@ -1,32 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerResponse } from 'node:http';
-import { z } from 'zod';
-import { quantitySchema, type Reading } from '@zenne/device-profiles';
-import { API_PREFIX, deviceListParam, errorBodySchema, scenarioParam, type ApiContext } from '../api-context.ts';
-
-const liveQuery = z.strictObject({
-  device: deviceListParam.optional(),
-  quantity: quantitySchema.optional(),
-  scenario: scenarioParam.optional(),
-});
-type LiveQuery = z.output<typeof liveQuery>;
-
-/** A client this far behind (bytes queued) is cut off; its EventSource reconnects and gets the latest values again. */
-const MAX_QUEUED_BYTES = 1024 * 1024;
-
-function matches(q: LiveQuery, r: Reading): boolean {
-  return (r.scenario ?? undefined) === q.scenario
-    && (q.quantity === undefined || r.quantity === q.quantity)
-    && (q.device === undefined || q.device.includes(r.device));
-}
-
-const keyOf = (r: Reading) => `${r.device}\u0000${r.scenario ?? ''}\u0000${r.seq}`;
+import type { Reading } from '@zenne/device-profiles';
+import { liveFilterQuery, type LiveFilter } from '../../feeds/live-filter.ts';
+import { MAX_QUEUED_BYTES, subscribeLive } from '../../feeds/live-subscription.ts';
+import { API_PREFIX, errorBodySchema, type ApiContext } from '../api-context.ts';
+import { liveWebSocket } from './live-websocket.ts';
 
 /**
  * GET /api/v1/live: Server-Sent Events (WHATWG HTML §9.2). Each stored
  * reading is one `event: reading` with the Reading as JSON `data:`; the
  * latest values matching the filter come first. Comment lines keep proxies
- * from closing an idle stream.
+ * from closing an idle stream. GET /api/v1/live/ws is the same stream over
+ * a WebSocket (live-websocket.ts).
  */
 export default async function liveApi(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   const open = new Set<ServerResponse>();
@@ -34,12 +19,13 @@ export default async function liveApi(app: FastifyInstance, ctx: ApiContext): Pr
   app.addHook('preClose', async () => {
     for (const res of open) res.end();
   });
+  liveWebSocket(app, ctx, `${API_PREFIX}/live/ws`);
 
-  app.get<{ Querystring: LiveQuery }>(`${API_PREFIX}/live`, {
+  app.get<{ Querystring: LiveFilter }>(`${API_PREFIX}/live`, {
     schema: {
       summary: 'Live readings as Server-Sent Events (event: reading), latest values first',
       tags: ['readings'],
-      querystring: liveQuery,
+      querystring: liveFilterQuery,
       response: {
         200: {
           description: 'an endless stream of `event: reading` / `data: <Reading JSON>` messages and `: heartbeat` comments',
@@ -49,7 +35,6 @@ export default async function liveApi(app: FastifyInstance, ctx: ApiContext): Pr
       },
     },
   }, async (request, reply) => {
-    const q = request.query;
     const res = reply.raw;
     reply.hijack();
     res.writeHead(200, {
@@ -59,41 +44,23 @@ export default async function liveApi(app: FastifyInstance, ctx: ApiContext): Pr
       'x-accel-buffering': 'no',
     });
     open.add(res);
+    res.write(': zenne live readings\nretry: 3000\n\n');
 
     const send = (r: Reading) => {
       if (res.writableEnded || res.destroyed) return;
       res.write(`event: reading\ndata: ${JSON.stringify(r)}\n\n`);
       if (res.writableLength > MAX_QUEUED_BYTES) res.end();
     };
-    // Subscribe before reading the latest values so nothing stored in between is lost;
-    // what arrives meanwhile waits, and repeats of the snapshot are skipped.
-    let backlog: Reading[] | undefined = [];
-    const onReading = (r: Reading) => {
-      if (!matches(q, r)) return;
-      if (backlog) backlog.push(r);
-      else send(r);
-    };
-    ctx.live.on('reading', onReading);
+    const subscription = subscribeLive(ctx, request.query, send);
     const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), ctx.sseHeartbeatMs);
     res.once('close', () => {
       clearInterval(heartbeat);
-      ctx.live.off('reading', onReading);
+      subscription.close();
       open.delete(res);
     });
-
-    res.write(': zenne live readings\nretry: 3000\n\n');
-    let latest: Reading[];
-    try {
-      latest = await ctx.store.latest({ devices: q.device, quantity: q.quantity, scenario: q.scenario });
-    } catch (err) {
+    subscription.snapshot.catch((err: unknown) => {
       request.log.error({ err }, 'live: reading the latest values failed');
       res.end();
-      return;
-    }
-    const sent = new Set(latest.map(keyOf));
-    for (const r of latest) send(r);
-    const waiting = backlog;
-    backlog = undefined;
-    for (const r of waiting) if (!sent.has(keyOf(r))) send(r);
+    });
   });
 }
