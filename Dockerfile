@@ -18,4 +18,6 @@ FROM node:20-bookworm-slim
 WORKDIR /app
 COPY --from=build /app /app
 ENV NODE_ENV=production
+# Named volumes take the ownership of these folders, so the node user can write its data and state.
+RUN mkdir -p /var/lib/zenne /var/lib/zenne-worker /var/lib/zenne-agent && chown node:node /var/lib/zenne /var/lib/zenne-worker /var/lib/zenne-agent
 USER node

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Zenne's tests and demo run for real (socat ptys,
 # the Mosquitto broker as a peer, headless Chromium), or says exactly how to.
-# Usage: scripts/ensure-system-packages.sh PACKAGE...   (socat | mosquitto | chromium | influxdb | victoria-metrics)
+# Usage: scripts/ensure-system-packages.sh PACKAGE...   (socat | mosquitto | mosquitto-clients | chromium | influxdb | victoria-metrics)
 set -euo pipefail
 
 declare -A probe=(
   [socat]=/usr/bin/socat
   [mosquitto]=/usr/sbin/mosquitto
+  [mosquitto-clients]=/usr/bin/mosquitto_sub
   [chromium]=/usr/bin/chromium
   [influxdb]=/usr/bin/influxd
   [victoria-metrics]=/usr/bin/victoria-metrics

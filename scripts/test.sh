@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/ensure-system-packages.sh socat mosquitto chromium influxdb victoria-metrics
+bash scripts/ensure-system-packages.sh socat mosquitto mosquitto-clients chromium influxdb victoria-metrics
 [[ -d node_modules ]] || npm ci --no-audit --no-fund
 
 echo "== typecheck"

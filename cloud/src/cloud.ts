@@ -14,9 +14,12 @@ import { loadTlsMaterial, type TlsMaterialOptions } from './broker/tls/tls-mater
 import { CommandService } from './commands/command-service.ts';
 import { createOpenData, type OpenDataConfigInput } from './opendata/index.ts';
 import { cloudErrors } from './errors.ts';
+import { LossAccounting, accountingFile } from './ingest/accounting.ts';
 import { GatewayStatusBoard } from './ingest/gateway-status.ts';
 import { Ingest } from './ingest/ingest.ts';
 import { LiveBus } from './ingest/live-bus.ts';
+import { mqttOverWebSocket } from './feeds/mqtt-over-websocket.ts';
+import { PublicMqttFeed } from './feeds/public-mqtt-feed.ts';
 import { duckdbRegistry, duckdbRegistryFile } from './registry/duckdb/duckdb-registry.ts';
 import { ClaimCodes, claimCodesFile } from './registry/claim-codes.ts';
 import type { Registry, RegistryCounts } from './registry/registry.ts';
@@ -50,6 +53,13 @@ export interface CloudOptions {
   broker?: CloudBroker;
   ingest?: { maxWriteReadings?: number; lingerMs?: number; maxPendingReadings?: number };
   sseHeartbeatMs?: number;
+  /**
+   * The public read-only MQTT feed (default on; embedded broker only):
+   * anonymous clients may subscribe under zenne/v1/public/, where each stored
+   * reading is retained (people counters excepted). MQTT over WebSocket is
+   * served on the HTTP server's `/mqtt` whatever this says.
+   */
+  publicFeed?: boolean;
   /**
    * MQTT over TLS beside plain MQTT (embedded broker only): port 0 picks a free
    * one; the user's certificate files, or a development CA and certificate
@@ -100,6 +110,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   const registry = options.registry ?? (await duckdbRegistry({ file: duckdbRegistryFile(options.dataDir) }));
   let store: ReadingStore | undefined;
   let alerts: AlertService | undefined;
+  let accounting: LossAccounting | undefined;
   try {
     store = options.store ?? (await duckdbStore({ file: duckdbStoreFile(options.dataDir) }));
     const seeded = options.seedFile ? await seedFromFile(registry, options.seedFile, profiles) : undefined;
@@ -113,11 +124,20 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
         logger: logger.child({ component: 'broker' }),
         host,
         port: options.mqttPort ?? 1883,
+        anonymousReaders: options.publicFeed ?? true,
         ...(tls ? { tls: { port: options.mqttTls!.port, cert: tls.cert, key: tls.key } } : {}),
       }));
     const live = new LiveBus();
-    const ingest = new Ingest({ broker, store, registry, live, logger: logger.child({ component: 'ingest' }), ...options.ingest });
+    // The embedded broker only: an external broker's anonymous access and retained topics are its own configuration.
+    const publicFeed = (options.publicFeed ?? true) && !options.broker
+      ? new PublicMqttFeed({ broker, live, store, registry, profiles, logger: logger.child({ component: 'public-feed' }) })
+      : undefined;
+    const readyAccounting = (accounting = await LossAccounting.open({ file: accountingFile(options.dataDir), logger: logger.child({ component: 'accounting' }) }));
+    const ingest = new Ingest({
+      broker, store, registry, live, logger: logger.child({ component: 'ingest' }), onOutcome: (gateway, outcome) => readyAccounting.recordOutcome(gateway, outcome), ...options.ingest,
+    });
     const statusBoard = new GatewayStatusBoard(broker);
+    statusBoard.onStatus((status) => readyAccounting.recordStatus(status));
     const commands = new CommandService({ broker, registry, profiles, gatewayStatus: statusBoard, logger });
     alerts = await AlertService.open({
       store: await AlertStore.open(alertsFile(options.dataDir)), registry, live, readings: store, gatewayStatus: statusBoard, logger: logger.child({ component: 'alerts' }), ...options.alerts,
@@ -140,6 +160,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       provisioning: provisioning.stats(),
       commands: commands.stats(),
       alerts: readyAlerts.stats(),
+      ...(publicFeed ? { public_feed: publicFeed.stats() } : {}),
     });
     const app = await buildHttpApp(
       {
@@ -150,6 +171,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
         provisioning,
         commands,
         alerts,
+        accounting: readyAccounting,
         stats,
         viewerDir: options.viewerDir ?? DEFAULT_VIEWER_DIR,
         sseHeartbeatMs: options.sseHeartbeatMs ?? 15_000,
@@ -158,6 +180,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       logger,
     );
     let httpUrl = '';
+    const mqttWs = broker.acceptStream && mqttOverWebSocket(app.server, broker.acceptStream.bind(broker), logger.child({ component: 'mqtt-ws' }));
     const readyStore = store;
     let stopping: Promise<void> | undefined;
 
@@ -184,6 +207,8 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
         await ingest.start();
         await statusBoard.start();
         await commands.start();
+        // Retained last values are in place before the first reader connects.
+        await publicFeed?.start();
         await broker.start();
         try {
           const address = await app.listen({ host, port: httpPort });
@@ -197,11 +222,14 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
         stopping ??= (async () => {
           await removeAdminFile(options.dataDir);
           await broker.stopAccepting();
+          mqttWs?.close();
           await ingest.stop();
           commands.stop();
+          publicFeed?.stop();
           await app.close();
           await readyAlerts.stop();
           await broker.close();
+          await readyAccounting.close();
           await readyStore.close();
           await registry.close();
         })();
@@ -210,6 +238,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     };
   } catch (err) {
     await alerts?.stop();
+    await accounting?.close();
     await store?.close();
     await registry.close();
     throw err;

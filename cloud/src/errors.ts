@@ -46,6 +46,26 @@ export const brokerErrors = defineErrors('BROKER', {
     message: 'MQTT packet of {bytes} bytes from {remote} exceeds the {limit}-byte limit; connection closed',
     hint: 'split uplink batches (at most 1000 readings, 512 KiB per batch)',
   },
+  EXTERNAL_UNREACHABLE: {
+    kind: 'retryable',
+    message: 'external MQTT broker {url} is unreachable: {reason}',
+    hint: 'start the broker or fix --broker; the ingest worker keeps reconnecting and logs "external broker recovered" once it is back',
+  },
+  EXTERNAL_LOGIN_REFUSED: {
+    kind: 'auth',
+    message: 'external MQTT broker {url} refused the login of "{username}": {reason}',
+    hint: 'the broker password file must hold this user (regenerate it with `zenne-cloud mosquitto-auth` and reload the broker); pass the matching --username and --password-file',
+  },
+  EXTERNAL_SUBSCRIBE_REFUSED: {
+    kind: 'auth',
+    message: 'external MQTT broker refused the subscription to {filter}',
+    hint: 'the broker ACL must let the ingest user read zenne/v1/gw/+/... (the acl file of `zenne-cloud mosquitto-auth` does); a shared subscription needs MQTT 5 or a broker with $share support for 3.1.1 (Mosquitto 2, EMQX)',
+  },
+  MOSQUITTO_NO_SECRET: {
+    kind: 'invalid_input',
+    message: 'gateway {gateway} in {file} has only a secret_hash; its Mosquitto password cannot be derived from a scrypt hash',
+    hint: 'add it to the password file yourself: `mosquitto_passwd -b {passwordFile} {gateway} <its secret>`',
+  },
 });
 
 /** Why ingest rejects a message or a reading; the short reason names are the counter keys. */
@@ -358,5 +378,48 @@ export const alertErrors = defineErrors('ALERT', {
     kind: 'retryable',
     message: 'webhook {url} failed (attempt {attempt}): {reason}',
     hint: 'make the receiver answer 2xx to POST application/json; deliveries are retried with backoff and counted in GET /api/v1/stats (alerts.webhooks)',
+  },
+});
+
+/** Per-gateway loss accounting kept in `<dataDir>/accounting.json`. */
+export const accountingErrors = defineErrors('ACCOUNTING', {
+  FILE_UNREADABLE: {
+    kind: 'invalid_input',
+    message: 'accounting file {file} is unreadable ({reason}); set aside as {aside}, counting starts again from zero',
+    hint: 'nothing to do for ingest; the per-gateway totals of GET /api/v1/gateways/{id}/accounting restart, the old file stays for inspection',
+  },
+  WRITE_FAILED: {
+    kind: 'retryable',
+    message: 'writing the accounting file {file} failed: {reason}',
+    hint: 'check disk space and permissions of the data directory; totals stay in memory and are written once it works',
+  },
+});
+
+/** Public live feeds: the anonymous MQTT readers and the retained public topics. */
+export const feedErrors = defineErrors('FEED', {
+  ANONYMOUS_CLIENT_ID_TAKEN: {
+    kind: 'auth',
+    message: 'anonymous MQTT client refused: client id "{clientId}" belongs to a gateway',
+    hint: 'anonymous readers must use their own client id (leave it empty or random); a gateway logs in with its id and secret',
+  },
+  ANONYMOUS_SESSION_REFUSED: {
+    kind: 'auth',
+    message: 'anonymous MQTT client "{clientId}" refused: it asked for a persistent session (clean session 0)',
+    hint: 'connect anonymous readers with a clean session (mosquitto_sub without -c, mqtt.js clean: true); retained values give the last value on every subscribe',
+  },
+  ANONYMOUS_PUBLISH_DENIED: {
+    kind: 'auth',
+    message: 'anonymous MQTT client {client} may not publish (topic {topic}); connection closed',
+    hint: 'the public feed is read-only; gateways publish after logging in with their id and secret',
+  },
+  ANONYMOUS_SUBSCRIBE_DENIED: {
+    kind: 'auth',
+    message: 'anonymous MQTT client {client} may not subscribe to {topic}',
+    hint: 'anonymous clients may only subscribe under zenne/v1/public/ (e.g. zenne/v1/public/# or zenne/v1/public/pm2_5/+)',
+  },
+  PUBLIC_PUBLISH_FAILED: {
+    kind: 'retryable',
+    message: 'publishing {topic} on the public MQTT feed failed: {reason}',
+    hint: 'check the broker; the reading is stored and served by the HTTP API, and the next reading of that device and quantity replaces the retained value',
   },
 });

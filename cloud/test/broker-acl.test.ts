@@ -26,7 +26,8 @@ describe('embedded broker: authentication and ACL', () => {
   it('refuses a wrong password, an unknown gateway and missing credentials, and counts each', async () => {
     expect(await refusal('gw-monnaie', 'not-the-secret')).toBe(4); // CONNACK 4: bad user name or password
     expect(await refusal('gw-nowhere', 'whatever-secret')).toBe(4);
-    expect(await refusal(undefined, undefined)).toBe(5); // CONNACK 5: not authorised
+    // No credentials at all is an anonymous public-feed reader (feeds.test.ts); a username without a password is refused.
+    expect(await refusal('gw-monnaie', undefined)).toBe(5); // CONNACK 5: not authorised
     const stats = h.cloud.stats().broker;
     expect(stats.auth_refused_by_reason).toEqual({ bad_password: 1, unknown_gateway: 1, missing_credentials: 1, revoked_gateway: 0 });
     expect(stats.per_gateway['gw-monnaie']?.auth_refused).toBe(1);

@@ -122,6 +122,7 @@ describe('HTTP API (app.inject)', () => {
       .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)).sort();
     expect(documented).toEqual([
       'DELETE /api/v1/alerts/rules/{id}',
+      'GET /api/v1/accounting',
       'GET /api/v1/alerts',
       'GET /api/v1/alerts/events',
       'GET /api/v1/alerts/rules',
@@ -138,6 +139,7 @@ describe('HTTP API (app.inject)', () => {
       'GET /api/v1/devices',
       'GET /api/v1/devices/{id}',
       'GET /api/v1/gateways',
+      'GET /api/v1/gateways/{id}/accounting',
       'GET /api/v1/lamp-posts',
       'GET /api/v1/lamp-posts/{id}',
       'GET /api/v1/live',

@@ -2,8 +2,10 @@ import { z } from 'zod';
 import { deviceIdSchema, scenarioIdSchema, type DeviceProfile } from '@zenne/device-profiles';
 import type { AlertService, AlertStats } from '../alerts/alert-service.ts';
 import type { BrokerStats } from '../broker/broker.ts';
+import type { PublicFeedStats } from '../feeds/public-mqtt-feed.ts';
 import type { CommandService, CommandStats } from '../commands/command-service.ts';
 import type { OpenDataPublisher } from '../opendata/publisher.ts';
+import type { LossAccounting } from '../ingest/accounting.ts';
 import type { GatewayStatusStats } from '../ingest/gateway-status.ts';
 import type { IngestStats } from '../ingest/ingest-stats.ts';
 import type { LiveBus } from '../ingest/live-bus.ts';
@@ -20,6 +22,8 @@ export interface CloudStats {
   provisioning: ProvisioningStats;
   commands: CommandStats;
   alerts: AlertStats;
+  /** The public MQTT feed, when enabled. */
+  public_feed?: PublicFeedStats;
 }
 
 /** What the HTTP plugins may use; passed to each as its options. */
@@ -36,6 +40,8 @@ export interface ApiContext {
   openData: OpenDataPublisher;
   /** Alert rules, alerts and their events. */
   alerts: AlertService;
+  /** Per-gateway loss accounting: sent by the gateway against acknowledged by ingest. */
+  accounting: LossAccounting;
   stats: () => CloudStats;
   /** Directory of the built twin viewer. */
   viewerDir: string;

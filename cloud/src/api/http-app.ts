@@ -16,11 +16,12 @@ import openApi from './openapi/index.ts';
 import provisioningApi from './provisioning/index.ts';
 import readingsApi from './readings/index.ts';
 import statsApi from './stats/index.ts';
+import accountingApi from './accounting/index.ts';
 import viewer from './viewer/index.ts';
 import { useZodValidation } from './zod-routes.ts';
 
 /** The HTTP plugins, one per resource, in registration order (openapi first: it collects the others' routes). */
-const API_PLUGINS = [openApi, healthApi, assetsApi, devicesApi, gatewaysApi, readingsApi, liveApi, statsApi, provisioningApi, commandsApi, alertsApi, ngsiLdApi, catalogueApi, viewer] as const;
+const API_PLUGINS = [openApi, healthApi, assetsApi, devicesApi, gatewaysApi, readingsApi, liveApi, statsApi, accountingApi, provisioningApi, commandsApi, alertsApi, ngsiLdApi, catalogueApi, viewer] as const;
 
 const STATUS_BY_CODE: Record<string, number> = {
   [apiErrors.BAD_REQUEST.code]: 400,

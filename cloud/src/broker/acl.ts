@@ -1,4 +1,4 @@
-import { parseGatewayTopic, type GatewayTopicKind } from '@zenne/device-profiles';
+import { parseGatewayTopic, topics, type GatewayTopicKind } from '@zenne/device-profiles';
 
 // docs/architecture.md "MQTT": what a gateway may do under its own prefix.
 const PUBLISHABLE: ReadonlySet<GatewayTopicKind> = new Set(['readings', 'status', 'events', 'config/reported', 'commands/result']);
@@ -18,4 +18,16 @@ export function mayPublish(gateway: string, topic: string): boolean {
 export function maySubscribe(gateway: string, filter: string): boolean {
   const t = parseGatewayTopic(filter);
   return t !== null && t.gateway === gateway && SUBSCRIBABLE.has(t.kind);
+}
+
+/** `zenne/v1/public/`: the only tree anonymous clients may read (topics.publicReading). */
+export const PUBLIC_PREFIX = topics.publicReading('', '').slice(0, -1);
+
+/**
+ * True when an anonymous client may subscribe to `filter`: the literal public
+ * prefix first, so any wildcard after it stays inside the public tree
+ * (`+/v1/public/#` or `$share/...` are refused).
+ */
+export function mayReadPublic(filter: string): boolean {
+  return filter.startsWith(PUBLIC_PREFIX);
 }

@@ -1,3 +1,5 @@
+import type { Duplex } from 'node:stream';
+
 /** Called for each message published on a subscribed topic; must not throw. */
 export type MessageHandler = (topic: string, payload: Buffer) => void;
 
@@ -12,6 +14,8 @@ export interface BrokerStats {
   subscribe_denied: number;
   oversized_packets: number;
   per_gateway: Record<string, { auth_refused: number; publish_denied: number; subscribe_denied: number }>;
+  /** Clients without credentials (public feed readers; embedded broker only); their refusals are in the totals above too. */
+  anonymous?: { connections: number; refused: number; publish_denied: number; subscribe_denied: number };
 }
 
 /**
@@ -30,8 +34,14 @@ export interface CloudBroker {
   start(): Promise<void>;
   /** Delivers every message matching `topicFilter` (MQTT wildcards) to `handler`, in arrival order. */
   subscribe(topicFilter: string, handler: MessageHandler): Promise<void>;
-  /** Publishes as the cloud itself (acks, desired config). */
-  publish(topic: string, payload: string, qos: 0 | 1): Promise<void>;
+  /** Publishes as the cloud itself (acks, desired config; retained: the public feed's last values). */
+  publish(topic: string, payload: string, qos: 0 | 1, options?: { retain?: boolean }): Promise<void>;
+  /**
+   * Serves one MQTT connection arriving over another transport (MQTT over
+   * WebSocket); same authentication, ACL and packet size limit as TCP.
+   * Absent when the broker is not embedded.
+   */
+  acceptStream?(stream: Duplex, remote: string | undefined): void;
   /**
    * Closes the connections of `gateway`. A gateway resends unacknowledged
    * batches when it reconnects, so this is how ingest asks for a resend.

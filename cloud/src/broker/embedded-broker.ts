@@ -1,13 +1,14 @@
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { createServer as createTlsServer } from 'node:tls';
 import { Aedes, type AedesPublishPacket, type AuthenticateError, type Client } from 'aedes';
 import { MAX_BATCH_BYTES } from '@zenne/device-profiles';
-import { brokerErrors, cloudErrors } from '../errors.ts';
+import { brokerErrors, cloudErrors, feedErrors } from '../errors.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { Logger } from '../shared/logger.ts';
 import { LogOnce } from '../shared/log-once.ts';
 import { Tally } from '../shared/tally.ts';
-import { mayPublish, maySubscribe } from './acl.ts';
+import { mayPublish, mayReadPublic, maySubscribe } from './acl.ts';
 import { AUTH_REFUSALS, createGatewayAuthenticator } from './gateway-auth.ts';
 import { guardPacketSize } from './packet-size-guard.ts';
 import type { BrokerStats, CloudBroker, MessageHandler } from './broker.ts';
@@ -27,9 +28,16 @@ export interface EmbeddedBrokerOptions {
   authCacheTtlMs?: number;
   /** A second listener speaking MQTT over TLS (`mqtts://`), same host; port 0 picks a free one. */
   tls?: { port: number; cert: string; key: string };
+  /**
+   * Lets clients without username and password connect as public readers:
+   * they may only subscribe under zenne/v1/public/ and never publish.
+   * Off: such clients are refused (`missing_credentials`).
+   */
+  anonymousReaders?: boolean;
 }
 
 // CONNACK return codes, MQTT 3.1.1 §3.2.2.3 (Table 3.1).
+const IDENTIFIER_REJECTED = 2;
 const SERVER_UNAVAILABLE = 3;
 const BAD_USERNAME_OR_PASSWORD = 4;
 const NOT_AUTHORIZED = 5;
@@ -42,7 +50,10 @@ interface GatewayCounters {
 
 class EmbeddedBroker implements CloudBroker {
   private servers: Server[] = [];
-  private readonly sockets = new Set<Socket>();
+  private readonly sockets = new Set<Duplex>();
+  /** Clients that connected without credentials (public readers). */
+  private readonly anonymousClients = new WeakSet<Client>();
+  private readonly anonymous = { connections: 0, refused: 0, publish_denied: 0, subscribe_denied: 0 };
   /** Which gateway each authenticated client is; set in authenticate. */
   private readonly gatewayOf = new WeakMap<Client, string>();
   /** Map(gateway id -> its connected clients). */
@@ -66,6 +77,7 @@ class EmbeddedBroker implements CloudBroker {
     // A rotated secret or a revocation ends the sessions opened with the old credentials at once.
     options.registry.onGatewayChange((gateway) => this.disconnectGateway(gateway));
     aedes.authenticate = (client, username, password, done) => {
+      if (options.anonymousReaders && username === undefined && password === undefined) return done(...this.admitAnonymous(client));
       authenticate(username, password).then(
         (refusal) => {
           if (refusal === null) {
@@ -91,6 +103,13 @@ class EmbeddedBroker implements CloudBroker {
     // gateway sees a disconnect and gets no ack, so its buffer keeps the data.
     aedes.authorizePublish = (client, packet, done) => {
       const gateway = client ? this.gatewayOf.get(client) : undefined;
+      if (client && this.anonymousClients.has(client)) {
+        this.publishDenied++;
+        this.anonymous.publish_denied++;
+        const err = feedErrors.ANONYMOUS_PUBLISH_DENIED({ client: client.id, topic: packet.topic });
+        this.warnOnce(`anon-pub:${packet.topic}`, err, { client: client.id });
+        return done(err);
+      }
       if (gateway === undefined || !mayPublish(gateway, packet.topic)) {
         this.publishDenied++;
         if (gateway !== undefined) this.gatewayCounters(gateway).publish_denied++;
@@ -105,6 +124,13 @@ class EmbeddedBroker implements CloudBroker {
     };
 
     aedes.authorizeSubscribe = (client, sub, done) => {
+      if (this.anonymousClients.has(client)) {
+        if (mayReadPublic(sub.topic)) return done(null, sub);
+        this.subscribeDenied++;
+        this.anonymous.subscribe_denied++;
+        this.warnOnce(`anon-sub:${sub.topic}`, feedErrors.ANONYMOUS_SUBSCRIBE_DENIED({ client: client.id, topic: sub.topic }), { client: client.id });
+        return done(null, null);
+      }
       const gateway = this.gatewayOf.get(client);
       if (gateway === undefined || !maySubscribe(gateway, sub.topic)) {
         this.subscribeDenied++;
@@ -145,6 +171,28 @@ class EmbeddedBroker implements CloudBroker {
     return this.tlsAddress && urlOf('mqtts', this.tlsAddress);
   }
 
+  /**
+   * An anonymous client may not use a gateway's client id: aedes would end
+   * the gateway's session in its favour (MQTT-3.1.4-2), a cheap way to cut a
+   * gateway off. Nor may it keep a session (clean session 0): the broker
+   * would queue every public reading for it while it is away.
+   */
+  private admitAnonymous(client: Client): [AuthenticateError | null, boolean] {
+    const taken = this.options.registry.getGateway(client.id) !== undefined
+      || [...this.clientsOf.values()].some((clients) => [...clients].some((c) => c.id === client.id));
+    if (!taken && client.clean) {
+      this.anonymousClients.add(client);
+      this.anonymous.connections++;
+      return [null, true];
+    }
+    this.anonymous.refused++;
+    const err = (taken ? feedErrors.ANONYMOUS_CLIENT_ID_TAKEN({ clientId: client.id }) : feedErrors.ANONYMOUS_SESSION_REFUSED({ clientId: client.id })) as unknown as AuthenticateError;
+    this.warnOnce(`anon-refused:${client.id}`, err, { client: client.id });
+    // CONNACK 2 is also what MQTT-3.1.3-8 prescribes for a session a server will not keep.
+    err.returnCode = IDENTIFIER_REJECTED;
+    return [err, false];
+  }
+
   private gatewayCounters(gateway: string): GatewayCounters {
     let c = this.perGateway.get(gateway);
     if (!c) {
@@ -162,11 +210,11 @@ class EmbeddedBroker implements CloudBroker {
 
   async start(): Promise<void> {
     const { port, tls } = this.options;
-    const plain = await this.listen(createServer((socket) => this.accept(socket)), 'MQTT', port);
+    const plain = await this.listen(createServer((socket) => this.accept(socket, socket.remoteAddress)), 'MQTT', port);
     this.address = plain.address() as AddressInfo;
     if (tls) {
       // TLS errors (a client that does not trust the certificate) end that socket only; they are counted by the client side.
-      const secure = createTlsServer({ cert: tls.cert, key: tls.key }, (socket) => this.accept(socket));
+      const secure = createTlsServer({ cert: tls.cert, key: tls.key }, (socket) => this.accept(socket, socket.remoteAddress));
       secure.on('tlsClientError', (err) => this.options.logger.debug({ err: err.message }, 'TLS handshake failed'));
       this.tlsAddress = (await this.listen(secure, 'MQTT over TLS', tls.port)).address() as AddressInfo;
     }
@@ -182,14 +230,18 @@ class EmbeddedBroker implements CloudBroker {
     return server;
   }
 
-  private accept(socket: Socket): void {
+  acceptStream(stream: Duplex, remote: string | undefined): void {
+    this.accept(stream, remote);
+  }
+
+  private accept(socket: Duplex, remote: string | undefined): void {
     const { maxPacketBytes, logger } = this.options;
     this.connections++;
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
     const guarded = guardPacketSize(socket, maxPacketBytes, (bytes) => {
       this.oversizedPackets++;
-      const err = brokerErrors.PACKET_TOO_LARGE({ bytes, limit: maxPacketBytes, remote: socket.remoteAddress });
+      const err = brokerErrors.PACKET_TOO_LARGE({ bytes, limit: maxPacketBytes, remote });
       logger.warn({ code: err.code }, err.message);
     });
     this.aedes.handle(guarded);
@@ -208,9 +260,9 @@ class EmbeddedBroker implements CloudBroker {
     });
   }
 
-  publish(topic: string, payload: string, qos: 0 | 1): Promise<void> {
+  publish(topic: string, payload: string, qos: 0 | 1, options?: { retain?: boolean }): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.aedes.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos, retain: false, dup: false }, (err) =>
+      this.aedes.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos, retain: options?.retain ?? false, dup: false }, (err) =>
         err ? reject(err) : resolve(),
       );
     });
@@ -245,6 +297,7 @@ class EmbeddedBroker implements CloudBroker {
       subscribe_denied: this.subscribeDenied,
       oversized_packets: this.oversizedPackets,
       per_gateway: Object.fromEntries(this.perGateway),
+      ...(this.options.anonymousReaders ? { anonymous: { ...this.anonymous } } : {}),
     };
   }
 }

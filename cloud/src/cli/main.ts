@@ -10,6 +10,8 @@ Commands:
   hash-secret  print the scrypt hash of a gateway secret read from stdin
   claim        issue a one-time claim code for a gateway (asks the running cloud)
   command      send a command (dim, switch, schedule) to devices and wait for the outcome
+  ingest-worker   ingest from an external MQTT broker (Mosquitto, EMQX) as one of several workers
+  mosquitto-auth  write Mosquitto password and ACL files for the gateways of a seed file
 
 Examples:
   zenne-cloud run --data-dir ./data --seed ./fleet.yaml
@@ -18,6 +20,8 @@ Examples:
   printf '%s' 'my gateway secret' | zenne-cloud hash-secret
   zenne-cloud claim --data-dir ./data --gateway gw-monnaie --ttl 2h
   zenne-cloud command --data-dir ./data --tag lamp_group=12 dim 50
+  zenne-cloud mosquitto-auth --seed ./fleet.yaml --out /etc/mosquitto/zenne
+  zenne-cloud ingest-worker --broker mqtt://127.0.0.1:1883 --data-dir ./w1 --seed ./fleet.yaml --influx-config ./influx.yaml
 
 Run \`zenne-cloud <command> --help\` for the flags of a command.
 `;
@@ -29,6 +33,8 @@ const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<number>
   'hash-secret': async () => (await import('./hash-secret.ts')).hashSecretCommand,
   claim: async () => (await import('./claim.ts')).claimCommand,
   command: async () => (await import('./command.ts')).commandCommand,
+  'ingest-worker': async () => (await import('./ingest-worker.ts')).ingestWorkerCommand,
+  'mosquitto-auth': async () => (await import('./mosquitto-auth.ts')).mosquittoAuthCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
