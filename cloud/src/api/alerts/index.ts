@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { deviceIdSchema, gatewayIdSchema, idSchema, isZenneError } from '@zenne/device-profiles';
+import { deviceIdSchema, gatewayIdSchema, idSchema } from '@zenne/device-profiles';
 import {
   acknowledgementSchema,
   alertEventSchema,
@@ -12,6 +12,7 @@ import {
 } from '../../alerts/alert-schemas.ts';
 import { alertErrors, provisioningErrors } from '../../errors.ts';
 import { checkAdmin } from '../admin-auth.ts';
+import { useErrorStatuses } from '../error-statuses.ts';
 import { API_PREFIX, errorBodySchema, type ApiContext } from '../api-context.ts';
 import alertStreamApi from './alert-stream.ts';
 
@@ -64,11 +65,7 @@ export default async function alertsApi(app: FastifyInstance, ctx: ApiContext): 
   const { alerts, provisioning } = ctx;
   const admin = async (request: FastifyRequest) => checkAdmin(request, provisioning.adminToken);
 
-  // Encapsulated: this handler applies to this plugin's routes only.
-  app.setErrorHandler((err, _request, reply) => {
-    if (isZenneError(err) && err.code in STATUS_BY_CODE) return reply.status(STATUS_BY_CODE[err.code]!).send({ code: err.code, message: err.message });
-    throw err;
-  });
+  useErrorStatuses(app, STATUS_BY_CODE);
 
   app.get(`${API_PREFIX}/alerts/rules`, {
     schema: { summary: 'Alert rules', tags: ['alerts'], response: { 200: z.object({ rules: z.array(alertRuleSchema) }) } },

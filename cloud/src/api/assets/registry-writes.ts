@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { isZenneError } from '@zenne/device-profiles';
 import { provisioningErrors, registryErrors } from '../../errors.ts';
 import { checkAdmin } from '../admin-auth.ts';
+import { useErrorStatuses } from '../error-statuses.ts';
 import type { ApiContext } from '../api-context.ts';
 
 const STATUS_BY_CODE: Record<string, number> = {
@@ -20,11 +20,7 @@ const STATUS_BY_CODE: Record<string, number> = {
  * HTTP status; any other error goes on to the app's error handler.
  */
 export function useRegistryErrorStatuses(app: FastifyInstance): void {
-  app.setErrorHandler((error, _request, reply) => {
-    const status = isZenneError(error) ? STATUS_BY_CODE[error.code] : undefined;
-    if (status === undefined || !isZenneError(error)) throw error;
-    return reply.status(status).send({ code: error.code, message: error.message });
-  });
+  useErrorStatuses(app, STATUS_BY_CODE);
 }
 
 /**

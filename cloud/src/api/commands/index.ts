@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { deviceIdSchema, isZenneError } from '@zenne/device-profiles';
+import { deviceIdSchema } from '@zenne/device-profiles';
 import { commandRecordSchema, commandSubmissionSchema, type CommandSubmission } from '../../commands/command-schemas.ts';
 import { commandErrors, provisioningErrors } from '../../errors.ts';
 import { checkAdmin } from '../admin-auth.ts';
+import { useErrorStatuses } from '../error-statuses.ts';
 import { API_PREFIX, errorBodySchema, type ApiContext } from '../api-context.ts';
 
 const STATUS_BY_CODE: Record<string, number> = {
@@ -30,10 +31,7 @@ export default async function commandsApi(app: FastifyInstance, ctx: ApiContext)
   // Encapsulated: the hook and error handler apply to this plugin's routes only.
   app.addHook('onRequest', async (request) => checkAdmin(request, provisioning.adminToken));
 
-  app.setErrorHandler((err, _request, reply) => {
-    if (isZenneError(err) && err.code in STATUS_BY_CODE) return reply.status(STATUS_BY_CODE[err.code]!).send({ code: err.code, message: err.message });
-    throw err;
-  });
+  useErrorStatuses(app, STATUS_BY_CODE);
 
   app.post<{ Body: CommandSubmission }>(`${API_PREFIX}/commands`, {
     schema: {
