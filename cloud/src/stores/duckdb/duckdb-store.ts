@@ -12,6 +12,7 @@ import type { Quality, QualityReason, Quantity, Reading, Unit } from '@zenne/dev
 import { storeErrors } from '../../errors.ts';
 import { duckDbReason, openDuckDbFile, type DuckDbFile } from '../../shared/duckdb-file.ts';
 import { SerialQueue } from '../../shared/serial-queue.ts';
+import { firstOccurrences, readingKey } from '../reading-key.ts';
 import type {
   CountFilter,
   HistoryPoint,
@@ -83,10 +84,6 @@ const READING_COLUMNS = `device, scenario, seq, quantity, value, unit, epoch_ms(
 
 type Row = Record<string, unknown>;
 
-function keyOf(device: string, scenario: string, seq: number | bigint): string {
-  return `${device}\u0000${scenario}\u0000${seq}`;
-}
-
 function seriesKey(r: Pick<Reading, 'device' | 'quantity' | 'scenario'>): string {
   return `${r.scenario ?? ''}\u0000${r.device}\u0000${r.quantity}`;
 }
@@ -155,19 +152,13 @@ class DuckDbReadingStore implements ReadingStore {
 
   private async write(readings: readonly Reading[]): Promise<WriteResult> {
     if (this.closed) throw storeErrors.CLOSED();
-    const duplicateIndexes: number[] = [];
-    const firstIndexByKey = new Map<string, number>();
+    const { firstIndexByKey, duplicateIndexes } = firstOccurrences(readings);
     const columns: unknown[][] = STAGING_TYPES.map(() => []);
     let minTs = Number.MAX_SAFE_INTEGER;
     let maxTs = Number.MIN_SAFE_INTEGER;
-    readings.forEach((r, idx) => {
+    for (const idx of firstIndexByKey.values()) {
+      const r = readings[idx]!;
       const scenario = r.scenario ?? '';
-      const key = keyOf(r.device, scenario, r.seq);
-      if (firstIndexByKey.has(key)) {
-        duplicateIndexes.push(idx);
-        return;
-      }
-      firstIndexByKey.set(key, idx);
       const tsMs = Date.parse(r.ts);
       const fresh = r.seq > (this.highestSeq.get(deviceKey(r)) ?? -1);
       if (!fresh) {
@@ -179,7 +170,7 @@ class DuckDbReadingStore implements ReadingStore {
         BigInt(tsMs), r.quality, r.reasons?.length ? r.reasons.join(',') : null, fresh,
       ];
       row.forEach((v, c) => columns[c]!.push(v));
-    });
+    }
     if (firstIndexByKey.size === 0) return { stored: 0, duplicates: duplicateIndexes.length, duplicateIndexes };
 
     const insertedIndexes: number[] = [];
@@ -199,7 +190,7 @@ class DuckDbReadingStore implements ReadingStore {
       } else {
         const inserted = await this.writer.runAndReadAll(INSERT_NEW, { min_ts: BigInt(minTs), max_ts: BigInt(maxTs) });
         for (const [device, scenario, seq] of inserted.getRowsJS()) {
-          insertedIndexes.push(firstIndexByKey.get(keyOf(device as string, scenario as string, seq as bigint))!);
+          insertedIndexes.push(firstIndexByKey.get(readingKey({ device: device as string, scenario: scenario as string, seq: seq as bigint }))!);
         }
       }
     } catch (err) {

@@ -4,7 +4,8 @@ import { SerialQueue } from '../../shared/serial-queue.ts';
 import type { CountFilter, HistoryPoint, HistoryQuery, LatestFilter, ListQuery, ReadingStore, WriteResult } from '../store.ts';
 import { influxStoreConfigSchema, type InfluxStoreConfigInput } from './config.ts';
 import { connect, httpReason } from './connection.ts';
-import { toLineProtocol, readingKey } from './point.ts';
+import { firstOccurrences, readingKey } from '../reading-key.ts';
+import { toLineProtocol } from './point.ts';
 import { queryDialects, type ReadingQueries } from './query-dialect/index.ts';
 import { writeApis, type LineWriter } from './write-api/index.ts';
 
@@ -39,13 +40,7 @@ class InfluxReadingStore implements ReadingStore {
    */
   private async write(readings: readonly Reading[]): Promise<WriteResult> {
     if (this.closed) throw storeErrors.CLOSED();
-    const duplicateIndexes: number[] = [];
-    const firstIndexByKey = new Map<string, number>();
-    readings.forEach((r, idx) => {
-      const key = readingKey(r);
-      if (firstIndexByKey.has(key)) duplicateIndexes.push(idx);
-      else firstIndexByKey.set(key, idx);
-    });
+    const { firstIndexByKey, duplicateIndexes } = firstOccurrences(readings);
     const unique = [...firstIndexByKey.values()].map((idx) => readings[idx]!);
     if (unique.length === 0) return { stored: 0, duplicates: duplicateIndexes.length, duplicateIndexes };
 

@@ -78,11 +78,6 @@ export function pointToReading(p: StoredPoint): Reading {
   return reading;
 }
 
-/** Dedupe key of the ReadingStore contract: (device, scenario, seq). */
-export function readingKey(r: { device: string; scenario?: string | null; seq: number }): string {
-  return `${r.device}\u0000${r.scenario ?? ''}\u0000${r.seq}`;
-}
-
 /** Order of `latest()` and `list()` ties: by ts, then seq. */
 export function byTimeThenSeq(a: Reading, b: Reading): number {
   return a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.seq - b.seq;

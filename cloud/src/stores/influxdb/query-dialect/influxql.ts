@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { readingKey } from '../../reading-key.ts';
 import type { HistoryPoint } from '../../store.ts';
-import { FIELD, msToNs, newestPerSeries, pointToReading, readingKey, TAG, type StoredPoint } from '../point.ts';
+import { FIELD, msToNs, newestPerSeries, pointToReading, TAG, type StoredPoint } from '../point.ts';
 import { lookupWindows, type ReadingQueriesFactory } from './reading-queries.ts';
 
 /** `/query` answer (InfluxDB 1.x HTTP API; the same shape from 2.x's and 3.x's v1-compatible endpoint). */

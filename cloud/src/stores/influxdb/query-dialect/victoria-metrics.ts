@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { readingKey } from '../../reading-key.ts';
 import type { HistoryPoint } from '../../store.ts';
-import { byTimeThenSeq, FIELD, newestPerSeries, pointToReading, readingKey, TAG, type StoredPoint } from '../point.ts';
+import { byTimeThenSeq, FIELD, newestPerSeries, pointToReading, TAG, type StoredPoint } from '../point.ts';
 import { lookupWindows, type ReadingQueriesFactory } from './reading-queries.ts';
 
 /** One line of `/api/v1/export` (JSON lines): a series and its raw samples, oldest first. */
