@@ -3,7 +3,7 @@ import { createBackoff } from '../backoff.ts';
 import type { CloudLink } from '../config/index.ts';
 import type { Logger } from '../logger.ts';
 import { cloudLinkError, type OutageKind } from './cloud-link-error.ts';
-import type { UplinkState } from './uplink-stats.ts';
+import type { UplinkState, UplinkStats } from './uplink-stats.ts';
 
 const RECONNECT_INITIAL_MS = 500;
 const STOP_TIMEOUT_MS = 2000;
@@ -72,6 +72,19 @@ export class MqttSession {
 
   start(): void {
     void this.connect();
+  }
+
+  /** The uplink stats: the link's part from here, the batches' part from the uplink using it. */
+  stats(batches: Pick<UplinkStats, 'in_flight' | 'counters'> & { lastAckAt: Date | null }): UplinkStats {
+    return {
+      state: this.state,
+      url: this.options.cloud.mqtt_url,
+      connected_since: this.connectedSince?.toISOString() ?? null,
+      last_ack_at: batches.lastAckAt?.toISOString() ?? null,
+      last_error: this.lastError,
+      in_flight: batches.in_flight,
+      counters: structuredClone(batches.counters),
+    };
   }
 
   async stop(farewell?: (client: MqttClient) => Promise<unknown>): Promise<void> {

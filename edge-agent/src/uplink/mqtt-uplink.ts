@@ -169,15 +169,7 @@ export class MqttUplink {
   }
 
   stats(): UplinkStats {
-    return {
-      state: this.session.state,
-      url: this.options.cloud.mqtt_url,
-      connected_since: this.session.connectedSince?.toISOString() ?? null,
-      last_ack_at: this.lastAckAt?.toISOString() ?? null,
-      last_error: this.session.lastError,
-      in_flight: this.inFlight.size,
-      counters: structuredClone(this.counters),
-    };
+    return this.session.stats({ lastAckAt: this.lastAckAt, in_flight: this.inFlight.size, counters: this.counters });
   }
 
   /** A new connection: the backlog boundary moves, the status and channels go out, unacknowledged batches are resent first. */

@@ -140,15 +140,7 @@ export class SparkplugUplink {
   }
 
   stats(): UplinkStats {
-    return {
-      state: this.session.state,
-      url: this.options.cloud.mqtt_url,
-      connected_since: this.session.connectedSince?.toISOString() ?? null,
-      last_ack_at: this.lastAckAt?.toISOString() ?? null,
-      last_error: this.session.lastError,
-      in_flight: this.inFlight.length,
-      counters: structuredClone(this.counters),
-    };
+    return this.session.stats({ lastAckAt: this.lastAckAt, in_flight: this.inFlight.length, counters: this.counters });
   }
 
   private topic(type: 'NBIRTH' | 'NDEATH' | 'NCMD'): string;
