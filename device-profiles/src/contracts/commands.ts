@@ -17,19 +17,25 @@ export const MAX_SCHEDULE_STEPS = 8;
  * - `schedule`: the nightly dimming profile, one level per step from its time
  *   until the next step, e.g. 20:00 → 70 %, 22:00 → 50 %, 05:00 → 100 %.
  */
+/** The steps of a dimming schedule: each level holds from its time of day until the next step's. */
+export const scheduleStepsSchema = z
+  .array(z.strictObject({ at: timeOfDaySchema, level: levelSchema }))
+  .min(1)
+  .max(MAX_SCHEDULE_STEPS)
+  .refine((steps) => steps.every((s, i) => i === 0 || steps[i - 1]!.at < s.at), {
+    message: 'steps must be in increasing time order, each time once',
+  });
+
+/** `HH:MM` → minute of the day (0-1439), the form controllers keep a schedule step in. */
+export function minuteOfDay(at: string): number {
+  const [h, m] = at.split(':').map(Number);
+  return h! * 60 + m!;
+}
+
 export const commandSchema = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('dim'), level: levelSchema }),
   z.strictObject({ action: z.literal('switch'), state: z.enum(['on', 'off']) }),
-  z.strictObject({
-    action: z.literal('schedule'),
-    steps: z
-      .array(z.strictObject({ at: timeOfDaySchema, level: levelSchema }))
-      .min(1)
-      .max(MAX_SCHEDULE_STEPS)
-      .refine((steps) => steps.every((s, i) => i === 0 || steps[i - 1]!.at < s.at), {
-        message: 'steps must be in increasing time order, each time once',
-      }),
-  }),
+  z.strictObject({ action: z.literal('schedule'), steps: scheduleStepsSchema }),
 ]);
 export type Command = z.infer<typeof commandSchema>;
 export const commandActionSchema = z.enum(['dim', 'switch', 'schedule']);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { gatewayIdSchema, deviceIdSchema, MAX_SCHEDULE_STEPS } from '@zenne/device-profiles';
+import { deviceIdSchema, gatewayIdSchema, minuteOfDay, scheduleStepsSchema } from '@zenne/device-profiles';
 import { LampControllerServer } from '../devices/lamp-controller/index.ts';
 import { simErrors } from '../errors.ts';
 import { centralBrusselsLampPosts, type LampPost } from '../fleet/lamp-posts.ts';
@@ -13,10 +13,7 @@ const MAX_UNITS = 247;
 export const lightingConfigSchema = z.strictObject({
   gateway: gatewayIdSchema,
   name: z.string().min(1),
-  schedule: z
-    .array(z.strictObject({ at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/), level: z.number().int().min(0).max(100) }))
-    .min(1)
-    .max(MAX_SCHEDULE_STEPS),
+  schedule: scheduleStepsSchema,
   faults: z.array(z.strictObject({ lamp: deviceIdSchema, fault: z.enum(['lamp', 'lantern', 'column']) })).default([]),
 });
 export type LightingConfig = z.infer<typeof lightingConfigSchema>;
@@ -43,7 +40,10 @@ export function loadLighting(file: string = BRUSSELS_DEMO_LIGHTING): DemoLightin
     const issue = parsed.error.issues[0]!;
     throw simErrors.FLEET_INVALID({ file, reason: `${issue.path.join('.')}: ${issue.message}` });
   }
-  const lamps = centralBrusselsLampPosts().slice(0, MAX_UNITS);
+  const lamps = centralBrusselsLampPosts();
+  if (lamps.length > MAX_UNITS) {
+    throw simErrors.FLEET_INVALID({ file, reason: `${lamps.length} lamp posts, but one segment controller holds at most ${MAX_UNITS} (Modbus unit ids)` });
+  }
   const unknown = parsed.data.faults.find((f) => !lamps.some((l) => l.id === f.lamp));
   if (unknown) throw simErrors.FLEET_INVALID({ file, reason: `faults: no lamp ${unknown.lamp} among the placed lamp posts` });
   return { config: parsed.data, lamps };
@@ -81,16 +81,11 @@ export function lampSource(lighting: DemoLighting, port: number) {
  */
 export async function startStreetLights(lighting: DemoLighting): Promise<{ server: LampControllerServer; port: number }> {
   const server = new LampControllerServer();
-  const words = [lighting.config.schedule.length, ...lighting.config.schedule.flatMap((s) => [minuteOf(s.at), s.level])];
+  const words = [lighting.config.schedule.length, ...lighting.config.schedule.flatMap((s) => [minuteOfDay(s.at), s.level])];
   lighting.lamps.forEach((lamp, i) => {
     const luminaire = server.add(i + 1);
     luminaire.write(16, words);
     for (const f of lighting.config.faults) if (f.lamp === lamp.id) luminaire.setFault(f.fault, true);
   });
   return { server, port: await server.listen() };
-}
-
-function minuteOf(at: string): number {
-  const [h, m] = at.split(':').map(Number);
-  return h! * 60 + m!;
 }

@@ -1,4 +1,4 @@
-import type { Command, DeviceProfile } from '@zenne/device-profiles';
+import { minuteOfDay, type Command, type DeviceProfile } from '@zenne/device-profiles';
 import type { ModbusRequest } from '@zenne/firmware-bridges/modbus';
 
 /**
@@ -42,10 +42,7 @@ export function planCommand(profile: DeviceProfile, command: Command): CommandPl
         return { unsupported: `${command.steps.length} steps given, the device holds ${max_steps}` };
       }
       const words = [command.steps.length];
-      for (const step of command.steps) {
-        const [h, m] = step.at.split(':').map(Number);
-        words.push(h! * 60 + m!, step.level);
-      }
+      for (const step of command.steps) words.push(minuteOfDay(step.at), step.level);
       while (words.length < 1 + 2 * max_steps) words.push(0);
       return {
         write: { function: 0x10, address: register, values: words },
